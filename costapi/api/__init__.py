@@ -1,0 +1,33 @@
+"""HTTP layer: one module per resource, thin over the use cases."""
+from costapi.api import (
+    access,
+    catalog,
+    discounts,
+    errors,
+    fields,
+    operations,
+    payers,
+    plans,
+    programs,
+)
+
+BLUEPRINTS = (operations.blp, catalog.blp, plans.blp, payers.blp, programs.blp, discounts.blp)
+
+
+def register_api(app):
+    api = errors.Api(app, spec_kwargs={
+        "info": {"description": "Out-of-pocket cost estimates for ketamine therapy."},
+    })
+    api.spec.components.security_scheme(
+        "ApiKey", {"type": "http", "scheme": "bearer", "description": "An API key."}
+    )
+    fields.register(api)
+    for blueprint in BLUEPRINTS:
+        api.register_blueprint(blueprint)
+    errors.register(app)
+    app.before_request(access.authenticate)
+    missing = access.undeclared_routes(app)
+    if missing:
+        raise RuntimeError(f"routes without declared roles: {missing}")
+    app.extensions["costapi_api"] = api
+    return api

@@ -1,0 +1,75 @@
+"""Field types of the contract: money and fractions as strings, short codes."""
+import re
+from decimal import ROUND_HALF_UP, Decimal
+
+from marshmallow import ValidationError, fields, validate
+
+CENT = Decimal("0.01")
+MONEY_LIMIT = Decimal("1000000000")
+CODE_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$"
+CATEGORIES = (
+    "evaluation", "office_visit", "psychotherapy", "administration",
+    "drug", "monitoring", "supply", "other",
+)
+MODALITIES = ("esketamine_nasal", "ketamine_iv", "ketamine_im", "ketamine_oral", "kap", "other")
+PAYER_KINDS = ("commercial", "medicare", "medicare_advantage", "medicaid", "other")
+
+
+def decimal_text(value):
+    """Two decimals, or more where a unit price or fraction needs them ("12.3456")."""
+    if value is None:
+        return None
+    amount = Decimal(value)
+    if amount == amount.quantize(CENT):
+        return str(amount.quantize(CENT, ROUND_HALF_UP))
+    return f"{amount.normalize():f}"
+
+
+class Money(fields.Field):
+    """A non-negative amount as a string with at most `places` decimals; out with 2 (or more)."""
+
+    def __init__(self, places=2, **kwargs):
+        self.places = places
+        self.pattern = re.compile(rf"^\d{{1,10}}(\.\d{{1,{places}}})?$")
+        super().__init__(**kwargs)
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if not isinstance(value, str):
+            raise ValidationError('Money is a string such as "120.00", never a number.')
+        if not self.pattern.match(value):
+            raise ValidationError(
+                f"Not a valid amount: digits with at most {self.places} decimals, not negative."
+            )
+        amount = Decimal(value)
+        if amount > MONEY_LIMIT:
+            raise ValidationError("Amounts over one billion are not accepted.")
+        return amount
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        return decimal_text(value)
+
+
+class Fraction(fields.Field):
+    """A fraction from "0" to "1" as a string ("0.20")."""
+
+    pattern = re.compile(r"^(0(\.\d{1,4})?|1(\.0{1,4})?)$")
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if not isinstance(value, str) or not self.pattern.match(value):
+            raise ValidationError('A fraction from "0" to "1" as a string, e.g. "0.20".')
+        return Decimal(value)
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        return decimal_text(value)
+
+
+def Code(**kwargs):  # noqa: N802 - a field factory reads like a field class
+    return fields.String(
+        validate=validate.Regexp(CODE_PATTERN, error="A short identifier: letters, digits, . _ -"),
+        **kwargs,
+    )
+
+
+def register(api):
+    api.register_field(Money, "string", "decimal")
+    api.register_field(Fraction, "string", "decimal")

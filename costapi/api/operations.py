@@ -1,0 +1,42 @@
+"""Liveness and readiness for load balancers and orchestrators."""
+from flask.views import MethodView
+from flask_smorest import Blueprint, abort
+from marshmallow import Schema, fields
+from sqlalchemy.exc import SQLAlchemyError
+
+from costapi.api.access import PUBLIC, allow
+from costapi.db import session
+from costapi.migrations import current_revision, head_revision
+
+blp = Blueprint("operations", __name__, description="Operations")
+
+
+class StatusSchema(Schema):
+    status = fields.String(required=True)
+    revision = fields.String(allow_none=True)
+
+
+@blp.route("/health")
+class Health(MethodView):
+    @allow(PUBLIC)
+    @blp.response(200, StatusSchema)
+    def get(self):
+        """Liveness: the process answers (no database access)"""
+        return {"status": "ok"}
+
+
+@blp.route("/ready")
+class Ready(MethodView):
+    @allow(PUBLIC)
+    @blp.response(200, StatusSchema)
+    @blp.alt_response(503, description="Database unreachable or schema not at head.")
+    def get(self):
+        """Readiness: the database answers and its schema is at the newest migration"""
+        try:
+            revision = current_revision(session.connection())
+        except SQLAlchemyError:
+            session.rollback()
+            abort(503, message="The database is unreachable.")
+        if revision != head_revision():
+            abort(503, message=f"The schema is at {revision}, not {head_revision()}: run db upgrade.")
+        return {"status": "ready", "revision": revision}

@@ -1,0 +1,116 @@
+"""Payers with effective-dated contracted rates and coverage policies."""
+from itertools import combinations
+
+from flask_smorest import Blueprint
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+
+from costapi.api.fields import CATEGORIES, MODALITIES, PAYER_KINDS, Code, Fraction, Money
+from costapi.api.rules import rule_routes
+from costapi.models import Policy, Rate
+from costapi.services.payers import current_items, payers
+
+blp = Blueprint("payers", __name__, url_prefix="/api/v1/payers", description="Payers")
+
+DIAGNOSIS_PATTERN = r"^[A-Za-z][0-9A-Za-z.]{0,7}\*?$"
+
+
+class EffectiveDated(Schema):
+    id = fields.Integer(allow_none=True, metadata={"description": "Read-only; ignored on input."})
+    effective_from = fields.Date(required=True)
+    effective_to = fields.Date(load_default=None, allow_none=True)
+
+    @validates_schema
+    def ordered(self, data, **kwargs):
+        end = data.get("effective_to")
+        if end is not None and end < data["effective_from"]:
+            raise ValidationError("effective_to is before effective_from.", "effective_to")
+
+
+class RateSchema(EffectiveDated):
+    service = Code(required=True)
+    allowed = Money(places=4, required=True)
+
+
+class PolicySchema(EffectiveDated):
+    modality = fields.String(load_default=None, allow_none=True, validate=validate.OneOf(MODALITIES))
+    service = Code(load_default=None, allow_none=True)
+    category = fields.String(load_default=None, allow_none=True, validate=validate.OneOf(CATEGORIES))
+    covered = fields.Boolean(required=True)
+    reason = fields.String(load_default=None, allow_none=True, validate=validate.Length(0, 500))
+    prior_authorization = fields.Boolean(load_default=False)
+    diagnosis_codes = fields.List(
+        fields.String(validate=validate.Regexp(DIAGNOSIS_PATTERN, error="An ICD-10 code or prefix*.")),
+        load_default=list, validate=validate.Length(0, 50),
+    )
+    max_visits_per_year = fields.Integer(load_default=None, allow_none=True, strict=True,
+                                         validate=validate.Range(1, 366))
+
+
+def _overlap(a, b):
+    a_end, b_end = a["effective_to"], b["effective_to"]
+    return (b_end is None or a["effective_from"] <= b_end) and (
+        a_end is None or b["effective_from"] <= a_end
+    )
+
+
+def _overlaps(items, key):
+    """{index: message} for items whose effective ranges overlap another with the same key."""
+    errors = {}
+    for (i, a), (j, b) in combinations(enumerate(items), 2):
+        if key(a) == key(b) and _overlap(a, b):
+            errors[str(j)] = {"effective_from": [f"Overlaps item {i} for the same {key.__doc__}."]}
+    return errors
+
+
+def _rate_key(rate):
+    """service"""
+    return rate["service"]
+
+
+def _policy_key(policy):
+    """modality, service and category"""
+    return policy["modality"], policy["service"], policy["category"]
+
+
+class PayerSchema(Schema):
+    code = Code(required=True)
+    name = fields.String(required=True, validate=validate.Length(1, 200))
+    kind = fields.String(required=True, validate=validate.OneOf(PAYER_KINDS))
+    eligibility_payer_id = fields.String(load_default=None, allow_none=True,
+                                         validate=validate.Length(1, 80))
+    default_allowed_percent = Fraction(load_default=None, allow_none=True)
+    out_of_network_allowed_percent = Fraction(load_default=None, allow_none=True)
+    rates = fields.List(fields.Nested(RateSchema), load_default=list,
+                        validate=validate.Length(0, 2000))
+    policies = fields.List(fields.Nested(PolicySchema), load_default=list,
+                           validate=validate.Length(0, 500))
+
+    @validates_schema
+    def no_overlapping_ranges(self, data, **kwargs):
+        errors = {}
+        rates = _overlaps(data.get("rates", []), _rate_key)
+        policies = _overlaps(data.get("policies", []), _policy_key)
+        if rates:
+            errors["rates"] = rates
+        if policies:
+            errors["policies"] = policies
+        if errors:
+            raise ValidationError(errors)
+
+
+def present_many(rows):
+    codes = [row.code for row in rows]
+    rates, policies = {}, {}
+    for rate in current_items(Rate, codes):
+        rates.setdefault(rate.payer_code, []).append(rate)
+    for policy in current_items(Policy, codes):
+        policies.setdefault(policy.payer_code, []).append(policy)
+    return [
+        {**{c.key: getattr(row, c.key) for c in row.__table__.columns},
+         "rates": rates.get(row.code, []), "policies": policies.get(row.code, [])}
+        for row in rows
+    ]
+
+
+rule_routes(blp, payers, PayerSchema, present=lambda row: present_many([row])[0],
+            present_many=present_many)

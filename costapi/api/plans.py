@@ -1,0 +1,63 @@
+"""Treatment plan templates: phases with a cadence and the services of each visit."""
+from flask_smorest import Blueprint
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+
+from costapi.api.fields import MODALITIES, Code
+from costapi.api.rules import rule_routes
+from costapi.services.plans import plans
+
+blp = Blueprint("plans", __name__, url_prefix="/api/v1/plans", description="Treatment plans")
+
+KINDS = ("intake", "induction", "maintenance", "follow_up")
+SESSIONS = validate.Range(0, 366)
+
+
+class VisitItemSchema(Schema):
+    service = Code(required=True)
+    units = fields.Integer(required=True, validate=validate.Range(1, 10000), strict=True)
+
+
+class PhaseSchema(Schema):
+    name = fields.String(required=True, validate=validate.Regexp(r"^[A-Za-z0-9][\w.-]{0,63}$"))
+    kind = fields.String(required=True, validate=validate.OneOf(KINDS))
+    sessions = fields.Integer(required=True, validate=SESSIONS, strict=True)
+    interval_days = fields.Integer(validate=validate.Range(1, 365), strict=True, allow_none=True)
+    per_week = fields.Integer(validate=validate.Range(1, 7), strict=True, allow_none=True)
+    sessions_min = fields.Integer(validate=SESSIONS, strict=True, allow_none=True)
+    sessions_max = fields.Integer(validate=SESSIONS, strict=True, allow_none=True)
+    visit = fields.List(
+        fields.Nested(VisitItemSchema), required=True, validate=validate.Length(1, 20)
+    )
+
+    @validates_schema
+    def one_cadence_and_bounds(self, data, **kwargs):
+        if (data.get("interval_days") is None) == (data.get("per_week") is None):
+            raise ValidationError(
+                "A phase has exactly one cadence: interval_days or per_week.", "interval_days"
+            )
+        low, high = data.get("sessions_min"), data.get("sessions_max")
+        if low is not None and low > data["sessions"]:
+            raise ValidationError("sessions_min may not exceed sessions.", "sessions_min")
+        if high is not None and high < data["sessions"]:
+            raise ValidationError("sessions_max may not be below sessions.", "sessions_max")
+
+
+class PlanSchema(Schema):
+    code = Code(required=True)
+    name = fields.String(required=True, validate=validate.Length(1, 200))
+    modality = fields.String(required=True, validate=validate.OneOf(MODALITIES))
+    description = fields.String(load_default=None, allow_none=True, validate=validate.Length(0, 4000))
+    phases = fields.List(fields.Nested(PhaseSchema), required=True, validate=validate.Length(1, 20))
+
+    @validates_schema
+    def unique_phase_names(self, data, **kwargs):
+        seen = set()
+        for i, phase in enumerate(data.get("phases", [])):
+            if phase["name"] in seen:
+                raise ValidationError(
+                    {str(i): {"name": [f"Duplicate phase name {phase['name']!r}."]}}, "phases"
+                )
+            seen.add(phase["name"])
+
+
+rule_routes(blp, plans, PlanSchema)

@@ -1,0 +1,31 @@
+"""Assistance programs, such as a manufacturer's savings program."""
+from flask_smorest import Blueprint
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+
+from costapi.api.fields import CATEGORIES, PAYER_KINDS, Code, Money
+from costapi.api.rules import rule_routes
+from costapi.services.assistance import programs
+
+blp = Blueprint("programs", __name__, url_prefix="/api/v1/programs",
+                description="Assistance programs")
+
+
+class ProgramSchema(Schema):
+    code = Code(required=True)
+    name = fields.String(required=True, validate=validate.Length(1, 200))
+    services = fields.List(Code(), load_default=list, validate=validate.Length(0, 100))
+    categories = fields.List(fields.String(validate=validate.OneOf(CATEGORIES)),
+                             load_default=list)
+    payer_kinds = fields.List(fields.String(validate=validate.OneOf(PAYER_KINDS)),
+        required=True, validate=validate.Length(1, len(PAYER_KINDS)))
+    patient_pays_per_visit = Money(required=True)
+    annual_max = Money(load_default=None, allow_none=True)
+
+    @validates_schema
+    def pays_for_something(self, data, **kwargs):
+        if not data.get("services") and not data.get("categories"):
+            raise ValidationError("Name the services or categories the program pays for.",
+                                  "services")
+
+
+rule_routes(blp, programs, ProgramSchema)

@@ -1,0 +1,105 @@
+"""Flask commands: `db` (migrations), `fixtures load`, `keys` (API keys)."""
+import click
+from flask import current_app
+from flask.cli import AppGroup
+
+from costapi import migrations
+from costapi.models.auth import ROLES
+
+db_cli = AppGroup("db", help="Database schema migrations (Alembic).")
+fixtures_cli = AppGroup("fixtures", help="Seed rule data.")
+keys_cli = AppGroup("keys", help="API keys.")
+
+
+def _url():
+    return current_app.config["DATABASE_URL"]
+
+
+@db_cli.command("upgrade")
+@click.argument("revision", default="head")
+def db_upgrade(revision):
+    """Create or upgrade the schema."""
+    migrations.upgrade(_url(), revision)
+
+
+@db_cli.command("downgrade")
+@click.argument("revision", default="-1")
+def db_downgrade(revision):
+    """Step the schema back (`base` removes every table)."""
+    migrations.downgrade(_url(), revision)
+
+
+@db_cli.command("revision")
+@click.option("-m", "--message", required=True)
+@click.option("--autogenerate/--empty", default=True)
+def db_revision(message, autogenerate):
+    """Write a new migration from the models."""
+    from alembic import command
+
+    command.revision(migrations.alembic_config(_url()), message=message,
+                     autogenerate=autogenerate)
+
+
+@db_cli.command("current")
+def db_current():
+    """Print the schema's revision and the newest one."""
+    with current_app.extensions["db_engine"].connect() as connection:
+        click.echo(f"current: {migrations.current_revision(connection)}")
+    click.echo(f"head: {migrations.head_revision()}")
+
+
+@fixtures_cli.command("load")
+@click.option("--if-empty", is_flag=True, help="Only when no service exists yet.")
+def fixtures_load(if_empty):
+    """Load fixtures/*.yaml (idempotent: equal items are left alone)."""
+    from costapi.fixtures import FixtureError, load_fixtures
+    from costapi.services.catalog import services
+
+    if if_empty and services.count():
+        click.echo("rule data present; fixtures not loaded")
+        return
+    try:
+        counts = load_fixtures()
+    except FixtureError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(", ".join(f"{count} {state}" for state, count in counts.items()))
+
+
+@keys_cli.command("create")
+@click.option("--role", type=click.Choice(ROLES), required=True)
+@click.option("--name", required=True, help="Who or what uses the key.")
+def keys_create(role, name):
+    """Create a key; the key itself is printed once, alone on the last line."""
+    from costapi.services.keys import create_key
+
+    key, secret = create_key(name, role)
+    click.echo(f"created key {key.id} ({key.role}, {key.name}); store it now, it is not kept:")
+    click.echo(secret)
+
+
+@keys_cli.command("list")
+def keys_list():
+    """List keys (id, role, name, prefix, created, revoked)."""
+    from costapi.services.keys import list_keys
+
+    for key in list_keys():
+        revoked = key.revoked_at.isoformat() if key.revoked_at else "-"
+        click.echo(f"{key.id}\t{key.role}\t{key.name}\t{key.prefix}…\t"
+                   f"{key.created_at.isoformat()}\t{revoked}")
+
+
+@keys_cli.command("revoke")
+@click.argument("key_id", type=int)
+def keys_revoke(key_id):
+    """Revoke a key by id."""
+    from costapi.services.keys import revoke_key
+
+    key = revoke_key(key_id)
+    if key is None:
+        raise click.ClickException(f"no key {key_id}")
+    click.echo(f"revoked key {key.id} ({key.name})")
+
+
+def register_commands(app):
+    for group in (db_cli, fixtures_cli, keys_cli):
+        app.cli.add_command(group)

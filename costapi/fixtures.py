@@ -1,0 +1,75 @@
+"""Seed rule data from fixtures/*.yaml, through the same validation as the API."""
+from pathlib import Path
+
+import yaml
+from marshmallow import ValidationError
+
+from costapi.api.catalog import ServiceSchema
+from costapi.api.discounts import DiscountSchema
+from costapi.api.payers import PayerSchema
+from costapi.api.payers import present_many as present_payers
+from costapi.api.plans import PlanSchema
+from costapi.api.programs import ProgramSchema
+from costapi.services.assistance import programs
+from costapi.services.catalog import services
+from costapi.services.discounts import discounts
+from costapi.services.errors import ServiceError
+from costapi.services.payers import payers
+from costapi.services.plans import plans
+
+FIXTURES_DIR = Path(__file__).resolve().parent.parent / "fixtures"
+
+# In dependency order: plans need services, discounts need plans.
+RESOURCES = (
+    ("services.yaml", services, ServiceSchema, None),
+    ("plans.yaml", plans, PlanSchema, None),
+    ("payers.yaml", payers, PayerSchema, lambda row: present_payers([row])[0]),
+    ("programs.yaml", programs, ProgramSchema, None),
+    ("discounts.yaml", discounts, DiscountSchema, None),
+)
+
+
+class FixtureError(Exception):
+    pass
+
+
+def _comparable(value):
+    """A dumped item without read-only ids and absent (null) fields."""
+    if isinstance(value, dict):
+        return {key: _comparable(item) for key, item in value.items()
+                if key != "id" and item is not None}
+    if isinstance(value, list):
+        return [_comparable(item) for item in value]
+    return value
+
+
+def load_fixtures(directory=FIXTURES_DIR):
+    """Create missing items, replace changed ones, leave equal ones alone. Returns counts."""
+    counts = {"created": 0, "updated": 0, "unchanged": 0}
+    for filename, store, schema_class, present in RESOURCES:
+        path = Path(directory) / filename
+        if not path.exists():
+            continue
+        schema = schema_class()
+        for index, item in enumerate(yaml.safe_load(path.read_text()) or []):
+            try:
+                data = schema.load(item)
+            except ValidationError as error:
+                raise FixtureError(f"{filename} item {index}: {error.messages}") from None
+            try:
+                counts[_apply(store, schema, present, data)] += 1
+            except ServiceError as error:
+                raise FixtureError(f"{filename} item {index}: {error.message} {error.errors or ''}")
+    return counts
+
+
+def _apply(store, schema, present, data):
+    row = store.current(data["code"])
+    if row is None or row.deleted_at is not None:
+        store.create(data)
+        return "created"
+    stored = schema.dump(present(row) if present else row)
+    if _comparable(stored) == _comparable(schema.dump(data)):
+        return "unchanged"
+    store.replace(data["code"], data, expected_version=row.version)
+    return "updated"

@@ -1,0 +1,1 @@
+"""Use cases: load rows, build engine inputs, run the engine, persist."""

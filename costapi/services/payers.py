@@ -1,0 +1,67 @@
+"""Payers: a replace keeps equal rates and policies (and their ids), supersedes the rest."""
+from sqlalchemy import select
+
+from costapi.db import session
+from costapi.models import Payer, Policy, Rate
+from costapi.models.versioned import utcnow
+from costapi.services.catalog import live_service_codes
+from costapi.services.errors import Invalid
+from costapi.services.rules import RuleStore
+
+RATE_FIELDS = ("service", "allowed", "effective_from", "effective_to")
+POLICY_FIELDS = (
+    "modality", "service", "category", "covered", "reason", "prior_authorization",
+    "diagnosis_codes", "max_visits_per_year", "effective_from", "effective_to",
+)
+
+
+def current_items(model, payer_codes):
+    return session.scalars(
+        select(model)
+        .where(model.payer_code.in_(payer_codes), model.superseded_at.is_(None))
+        .order_by(model.id)
+    ).all()
+
+
+def _sync(model, fields, payer_code, items):
+    current = current_items(model, [payer_code])
+    kept = set()
+    for item in items:
+        values = {field: item.get(field) for field in fields}
+        match = next(
+            (row for row in current if row.id not in kept
+             and all(getattr(row, field) == values[field] for field in fields)),
+            None,
+        )
+        if match is not None:
+            kept.add(match.id)
+        else:
+            session.add(model(payer_code=payer_code, **values))
+    now = utcnow()
+    for row in current:
+        if row.id not in kept:
+            row.superseded_at = now
+
+
+def _check_services(data):
+    wanted = [rate["service"] for rate in data["rates"]]
+    wanted += [policy["service"] for policy in data["policies"] if policy.get("service")]
+    known = live_service_codes(wanted)
+    errors = {}
+    for key in ("rates", "policies"):
+        for i, item in enumerate(data[key]):
+            if item.get("service") and item["service"] not in known:
+                errors.setdefault(key, {})[str(i)] = {
+                    "service": [f"Unknown service {item['service']!r}."]
+                }
+    if errors:
+        raise Invalid({"json": errors})
+
+
+def _write_items(payer, data):
+    _sync(Rate, RATE_FIELDS, payer.code, data["rates"])
+    _sync(Policy, POLICY_FIELDS, payer.code, data["policies"])
+    session.flush()
+
+
+payers = RuleStore(Payer, "payer", check=_check_services, after=_write_items)

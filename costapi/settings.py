@@ -1,0 +1,30 @@
+"""Settings from the environment, in one place."""
+import os
+
+
+def _list(name, default=""):
+    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+
+
+class Config:
+    DATABASE_URL = os.environ.get("DATABASE_URL")  # None: a SQLite file in the instance folder
+    LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
+    ELIGIBILITY_API_URL = os.environ.get("ELIGIBILITY_API_URL", "")
+    ELIGIBILITY_API_KEY = os.environ.get("ELIGIBILITY_API_KEY", "")
+    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    CORS_ORIGINS = _list("CORS_ORIGINS")
+
+    API_TITLE = "costapi"
+    API_VERSION = "v1"
+    OPENAPI_VERSION = "3.0.3"
+    OPENAPI_URL_PREFIX = "/"
+    OPENAPI_JSON_PATH = "openapi.json"
+    OPENAPI_SWAGGER_UI_PATH = "docs"
+    OPENAPI_SWAGGER_UI_URL = os.environ.get(
+        "OPENAPI_SWAGGER_UI_URL", "https://cdn.jsdelivr.net/npm/swagger-ui-dist/"
+    )
+
+
+class TestConfig(Config):
+    TESTING = True
+    DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
