@@ -59,7 +59,9 @@ def load_fixtures(directory=FIXTURES_DIR):
             try:
                 counts[_apply(store, schema, present, data)] += 1
             except ServiceError as error:
-                raise FixtureError(f"{filename} item {index}: {error.message} {error.errors or ''}")
+                raise FixtureError(
+                    f"{filename} item {index}: {error.message} {error.errors or ''}"
+                ) from None
     return counts
 
 

@@ -13,7 +13,7 @@ pytestmark = pytest.mark.no_db_transaction
 
 @pytest.fixture
 def scratch_url(database_url, tmp_path):
-    """A database of its own: a new SQLite file, or a new PostgreSQL database beside the test one."""
+    """A database of its own: a new SQLite file, or a PostgreSQL database beside the test one."""
     url = make_url(database_url)
     if url.get_backend_name() == "sqlite":
         yield f"sqlite:///{tmp_path / 'migrations.sqlite'}"

@@ -38,5 +38,5 @@ class Ready(MethodView):
             session.rollback()
             abort(503, message="The database is unreachable.")
         if revision != head_revision():
-            abort(503, message=f"The schema is at {revision}, not {head_revision()}: run db upgrade.")
+            abort(503, message=f"Schema at {revision}, not {head_revision()}: run db upgrade.")
         return {"status": "ready", "revision": revision}

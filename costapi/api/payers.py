@@ -32,14 +32,17 @@ class RateSchema(EffectiveDated):
 
 
 class PolicySchema(EffectiveDated):
-    modality = fields.String(load_default=None, allow_none=True, validate=validate.OneOf(MODALITIES))
+    modality = fields.String(load_default=None, allow_none=True,
+                             validate=validate.OneOf(MODALITIES))
     service = Code(load_default=None, allow_none=True)
-    category = fields.String(load_default=None, allow_none=True, validate=validate.OneOf(CATEGORIES))
+    category = fields.String(load_default=None, allow_none=True,
+                             validate=validate.OneOf(CATEGORIES))
     covered = fields.Boolean(required=True)
     reason = fields.String(load_default=None, allow_none=True, validate=validate.Length(0, 500))
     prior_authorization = fields.Boolean(load_default=False)
     diagnosis_codes = fields.List(
-        fields.String(validate=validate.Regexp(DIAGNOSIS_PATTERN, error="An ICD-10 code or prefix*.")),
+        fields.String(validate=validate.Regexp(DIAGNOSIS_PATTERN,
+                                               error="An ICD-10 code, or a prefix and *.")),
         load_default=list, validate=validate.Length(0, 50),
     )
     max_visits_per_year = fields.Integer(load_default=None, allow_none=True, strict=True,

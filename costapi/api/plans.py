@@ -46,7 +46,8 @@ class PlanSchema(Schema):
     code = Code(required=True)
     name = fields.String(required=True, validate=validate.Length(1, 200))
     modality = fields.String(required=True, validate=validate.OneOf(MODALITIES))
-    description = fields.String(load_default=None, allow_none=True, validate=validate.Length(0, 4000))
+    description = fields.String(load_default=None, allow_none=True,
+                                validate=validate.Length(0, 4000))
     phases = fields.List(fields.Nested(PhaseSchema), required=True, validate=validate.Length(1, 20))
 
     @validates_schema

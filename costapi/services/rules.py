@@ -47,7 +47,8 @@ class RuleStore:
         return session.scalar(select(func.count()).select_from(self.live().subquery()))
 
     def page(self, first, size):
-        return session.scalars(self.live().order_by(self.model.code).offset(first).limit(size)).all()
+        query = self.live().order_by(self.model.code).offset(first).limit(size)
+        return session.scalars(query).all()
 
     def create(self, data):
         existing = self.current(data["code"])
