@@ -1,11 +1,9 @@
-"""costapi: out-of-pocket cost estimates for ketamine and esketamine therapy."""
+"""costapi: out-of-pocket cost estimates for ketamine and esketamine therapy.
+
+Importing the package loads nothing else, so `costapi.pricing` stays free of Flask.
+"""
 import logging
 from pathlib import Path
-
-from flask import Flask
-
-from costapi.db import make_engine, session
-from costapi.settings import Config
 
 
 def database_url(app):
@@ -15,9 +13,16 @@ def database_url(app):
     return f"sqlite:///{Path(app.instance_path) / 'costapi.sqlite'}"
 
 
-def create_app(config_class=Config, engine=None):
+def create_app(config_class=None, engine=None):
+    from flask import Flask
+
+    from costapi.api import register_api
+    from costapi.cli import register_commands
+    from costapi.db import make_engine, session
+    from costapi.settings import Config
+
     app = Flask(__name__, instance_path=str(Path.cwd() / "instance"))
-    app.config.from_object(config_class)
+    app.config.from_object(config_class or Config)
     app.json.sort_keys = False
     logging.basicConfig(level=app.config["LOG_LEVEL"],
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
@@ -28,9 +33,6 @@ def create_app(config_class=Config, engine=None):
     session.configure(bind=app.extensions["db_engine"])
     app.teardown_appcontext(lambda _exc: session.remove())
 
-    from costapi.api import register_api
     register_api(app)
-
-    from costapi.cli import register_commands
     register_commands(app)
     return app

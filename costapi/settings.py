@@ -13,6 +13,13 @@ class Config:
     ELIGIBILITY_API_KEY = os.environ.get("ELIGIBILITY_API_KEY", "")
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     CORS_ORIGINS = _list("CORS_ORIGINS")
+    CLINIC_NAME = os.environ.get("CLINIC_NAME", "Example Ketamine Clinic")
+    CLINIC_NPI = os.environ.get("CLINIC_NPI", "1999999984")
+    CLINIC_TIN = os.environ.get("CLINIC_TIN", "00-0000000")
+    CLINIC_ADDRESS = os.environ.get("CLINIC_ADDRESS",
+                                    "100 Main Street, Suite 200, Boston, MA 02110")
+    CLINIC_PHONE = os.environ.get("CLINIC_PHONE", "")
+    IDEMPOTENCY_HOURS = int(os.environ.get("IDEMPOTENCY_HOURS", "24"))
 
     API_TITLE = "costapi"
     API_VERSION = "v1"

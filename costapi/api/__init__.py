@@ -4,6 +4,7 @@ from costapi.api import (
     catalog,
     discounts,
     errors,
+    estimates,
     fields,
     operations,
     payers,
@@ -11,7 +12,8 @@ from costapi.api import (
     programs,
 )
 
-BLUEPRINTS = (operations.blp, catalog.blp, plans.blp, payers.blp, programs.blp, discounts.blp)
+BLUEPRINTS = (operations.blp, catalog.blp, plans.blp, payers.blp, programs.blp, discounts.blp,
+              estimates.blp)
 
 
 def register_api(app):

@@ -63,6 +63,21 @@ class Fraction(fields.Field):
         return decimal_text(value)
 
 
+class ByName(fields.Dict):
+    """A mapping whose errors name the key itself (`phases.maintenance.per_week`)."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        try:
+            return super()._deserialize(value, attr, data, **kwargs)
+        except ValidationError as error:
+            messages = error.messages
+            if isinstance(messages, dict):
+                messages = {key: (item.get("value", item.get("key")) if isinstance(item, dict)
+                                  and set(item) <= {"key", "value"} else item)
+                            for key, item in messages.items()}
+            raise ValidationError(messages) from None
+
+
 def Code(**kwargs):  # noqa: N802 - a field factory reads like a field class
     return fields.String(
         validate=validate.Regexp(CODE_PATTERN, error="A short identifier: letters, digits, . _ -"),

@@ -3,20 +3,25 @@ from sqlalchemy import select
 
 from costapi.db import session
 from costapi.models import Plan, Service
+from costapi.services.engine_inputs import service_input
 from costapi.services.errors import Conflict
 from costapi.services.rules import RuleStore
 
 
+def live_services(codes):
+    """The live services among `codes`, as engine inputs by code."""
+    if not codes:
+        return {}
+    rows = session.scalars(select(Service).where(
+        Service.code.in_(set(codes)), Service.superseded_at.is_(None),
+        Service.deleted_at.is_(None),
+    ))
+    return {row.code: service_input(row) for row in rows}
+
+
 def live_service_codes(codes):
     """The subset of `codes` that are live services."""
-    if not codes:
-        return set()
-    return set(session.scalars(
-        select(Service.code).where(
-            Service.code.in_(set(codes)), Service.superseded_at.is_(None),
-            Service.deleted_at.is_(None),
-        )
-    ))
+    return set(live_services(codes))
 
 
 def _refuse_if_planned(service):

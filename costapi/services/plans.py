@@ -1,13 +1,20 @@
-"""Treatment plans: every visit service must be a live service."""
+"""Treatment plans: visit services must be live and the schedule must fit in 365 days."""
+from datetime import date
+
 from costapi.models import Plan
-from costapi.services.catalog import live_service_codes
+from costapi.pricing import PricingError
+from costapi.pricing.schedule import plan_phases, range_lengths, schedule
+from costapi.services.catalog import live_services
+from costapi.services.engine_inputs import plan_input
 from costapi.services.errors import Invalid
 from costapi.services.rules import RuleStore
 
+ANY_START = date(2001, 1, 1)
 
-def _check_services(data):
+
+def _check(data):
     wanted = [item["service"] for phase in data["phases"] for item in phase["visit"]]
-    known = live_service_codes(wanted)
+    known = live_services(wanted)
     errors = {}
     for p, phase in enumerate(data["phases"]):
         for v, item in enumerate(phase["visit"]):
@@ -17,6 +24,18 @@ def _check_services(data):
                 }
     if errors:
         raise Invalid({"json": {"phases": errors}})
+    _check_schedule_fits(data, known)
 
 
-plans = RuleStore(Plan, "plan", check=_check_services)
+def _check_schedule_fits(data, services):
+    """The last session falls within 365 days, as planned and with open phases at their max."""
+    phases = plan_phases(plan_input(data["code"], data["modality"], data["phases"]), {}, services)
+    lengths = range_lengths(phases)
+    try:
+        for sessions in (None, *(lengths or ())):
+            schedule(phases, ANY_START, sessions)
+    except PricingError as error:
+        raise Invalid({"json": {"phases": [error.message]}}) from None
+
+
+plans = RuleStore(Plan, "plan", check=_check)

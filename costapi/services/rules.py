@@ -4,6 +4,7 @@ from sqlalchemy.exc import IntegrityError
 
 from costapi.db import session
 from costapi.models.versioned import utcnow
+from costapi.services import rule_cache
 from costapi.services.errors import Conflict, Invalid, NotFound, PreconditionFailed
 
 BOOKKEEPING = {"id", "version", "created_at", "superseded_at", "deleted_at"}
@@ -104,6 +105,7 @@ class RuleStore:
             session.flush()
             if run_after and self.after:
                 self.after(row, data)
+            rule_cache.changed()
             session.commit()
         except IntegrityError:
             session.rollback()

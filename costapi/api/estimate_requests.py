@@ -1,0 +1,136 @@
+"""What a client sends to estimate: plan, start date, overrides, coverage, patient."""
+from datetime import date
+
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+
+from costapi.api.fields import CATEGORIES, ByName, Code, Fraction, Money
+from costapi.api.payers import DIAGNOSIS_PATTERN
+
+AUTHORIZATION_STATES = ("approved", "pending", "denied", "not_requested")
+INSURANCE_ONLY = ("payer", "benefits", "eligibility_check", "diagnosis_codes",
+                  "prior_authorization", "prior_authorization_through", "programs",
+                  "programs_used")
+SELF_PAY_ONLY = ("household_income", "household_size", "discounts")
+
+
+def _met_within_total(data, errors, total, met):
+    if data.get(total) is not None and data.get(met) is not None and data[met] > data[total]:
+        errors[met] = [f"{met} may not exceed {total}."]
+
+
+class PhaseOverrideSchema(Schema):
+    sessions = fields.Integer(strict=True, validate=validate.Range(0, 366))
+    interval_days = fields.Integer(strict=True, validate=validate.Range(1, 365))
+    per_week = fields.Integer(strict=True, validate=validate.Range(1, 7))
+
+    @validates_schema
+    def one_cadence(self, data, **kwargs):
+        if "interval_days" in data and "per_week" in data:
+            raise ValidationError("Give interval_days or per_week, not both.", "per_week")
+
+
+class AmountsSchema(Schema):
+    deductible = Money(allow_none=True)
+    deductible_met = Money()
+    out_of_pocket_max = Money(allow_none=True)
+    out_of_pocket_met = Money()
+
+    @validates_schema
+    def met_within_totals(self, data, **kwargs):
+        errors = {}
+        _met_within_total(data, errors, "deductible", "deductible_met")
+        _met_within_total(data, errors, "out_of_pocket_max", "out_of_pocket_met")
+        if errors:
+            raise ValidationError(errors)
+
+
+class NetworkBenefitsSchema(AmountsSchema):
+    coinsurance = Fraction(allow_none=True)
+    family = fields.Nested(AmountsSchema, allow_none=True)
+
+
+class BenefitsSchema(NetworkBenefitsSchema):
+    plan_year_start = fields.Date(allow_none=True)
+    copays = ByName(keys=fields.String(validate=validate.OneOf(CATEGORIES)),
+                         values=Money())
+    out_of_network = fields.Nested(NetworkBenefitsSchema, allow_none=True)
+    accumulator_program = fields.Boolean()
+    visits_used = ByName(
+        keys=fields.String(validate=validate.Regexp(r"^[1-9][0-9]{0,9}$",
+                                                    error="A policy id.")),
+        values=fields.Integer(strict=True, validate=validate.Range(0, 366)),
+        metadata={"description": "Visits already used this plan year, per policy id."},
+    )
+
+
+class CoverageSchema(Schema):
+    type = fields.String(required=True, validate=validate.OneOf(("insurance", "self_pay")))
+    payer = Code()
+    network = fields.String(load_default="in", validate=validate.OneOf(("in", "out")))
+    benefits = fields.Nested(BenefitsSchema)
+    eligibility_check = fields.String(allow_none=True, validate=validate.Length(1, 36))
+    diagnosis_codes = fields.List(
+        fields.String(validate=validate.Regexp(DIAGNOSIS_PATTERN.replace(r"\*?", ""),
+                                               error="An ICD-10 code such as F33.2.")),
+        validate=validate.Length(0, 12),
+    )
+    prior_authorization = fields.String(validate=validate.OneOf(AUTHORIZATION_STATES))
+    prior_authorization_through = fields.Date(allow_none=True)
+    programs = fields.List(Code(), validate=validate.Length(0, 10))
+    programs_used = ByName(keys=Code(), values=Money())
+    household_income = Money(allow_none=True)
+    household_size = fields.Integer(allow_none=True, strict=True,
+                                    validate=validate.Range(1, 30))
+    discounts = fields.List(Code(), validate=validate.Length(0, 10))
+
+    @validates_schema
+    def fields_of_type(self, data, **kwargs):
+        errors = {}
+        if data.get("type") == "insurance":
+            if not data.get("payer"):
+                errors["payer"] = ["Required for insurance coverage."]
+            if data.get("benefits") is None and not data.get("eligibility_check"):
+                errors["benefits"] = ["Give benefits or an eligibility_check."]
+            for name in SELF_PAY_ONLY:
+                if name in data:
+                    errors[name] = ["Only for self-pay coverage."]
+        elif data.get("type") == "self_pay":
+            for name in INSURANCE_ONLY + ("network",):
+                if name in data and not (name == "network" and data[name] == "in"):
+                    errors[name] = ["Only for insurance coverage."]
+            if (data.get("household_income") is None) != (data.get("household_size") is None):
+                errors["household_size"] = ["Give household_income and household_size together."]
+        if errors:
+            raise ValidationError(errors)
+
+
+class PatientSchema(Schema):
+    reference = fields.String(validate=validate.Length(1, 64))
+    name = fields.String(validate=validate.Length(1, 200))
+    date_of_birth = fields.Date()
+
+    @validates_schema
+    def born_in_the_past(self, data, **kwargs):
+        born = data.get("date_of_birth")
+        if born is not None and not date(1900, 1, 1) <= born <= date.today():
+            raise ValidationError("Not a plausible date of birth.", "date_of_birth")
+
+
+class EstimateRequestSchema(Schema):
+    plan = Code(required=True)
+    start_date = fields.Date(required=True)
+    phases = ByName(keys=fields.String(validate=validate.Length(1, 64)),
+                         values=fields.Nested(PhaseOverrideSchema))
+    coverage = fields.Nested(CoverageSchema, required=True)
+    patient = fields.Nested(PatientSchema)
+
+    @validates_schema
+    def start_within_reason(self, data, **kwargs):
+        start = data.get("start_date")
+        if start is not None and not date(2000, 1, 1) <= start <= date(2100, 12, 31):
+            raise ValidationError("A start date between 2000 and 2100.", "start_date")
+
+
+class CompareRequestSchema(Schema):
+    options = fields.List(fields.Nested(EstimateRequestSchema), required=True,
+                          validate=validate.Length(2, 10))

@@ -1,0 +1,134 @@
+"""The documented shape of an estimate (the routes send it pre-serialized with orjson)."""
+from marshmallow import Schema, fields
+
+from costapi.api.fields import Money
+
+MONEY_TOTALS = ("charges", "allowed", "insurance_pays", "assistance_pays", "discount",
+                "patient_pays", "deductible", "copay", "coinsurance", "not_covered",
+                "expected_reimbursement", "net_patient_cost")
+
+
+def _money(*names):
+    return {name: Money(required=True) for name in names}
+
+
+TotalsSchema = Schema.from_dict(_money(*MONEY_TOTALS), name="EstimateTotals")
+RangeSchema = Schema.from_dict(_money("low", "high"), name="EstimateRange")
+
+
+class LineSchema(Schema):
+    service = fields.String(required=True)
+    units = fields.Integer(required=True)
+    charge, allowed, insurance_pays, assistance_pays, discount, patient_pays = (
+        Money(required=True) for _ in range(6))
+    deductible, copay, coinsurance, not_covered, expected_reimbursement = (
+        Money(required=True) for _ in range(5))
+    covered = fields.Boolean(required=True)
+    reason = fields.String(allow_none=True, metadata={"enum": [
+        "policy_exclusion", "diagnosis", "prior_authorization_denied", "visit_limit",
+        "self_pay", None]})
+    reason_detail = fields.String(allow_none=True)
+    policy_id = fields.Integer(allow_none=True)
+    rate_id = fields.Integer(allow_none=True)
+
+
+class VisitSchema(Schema):
+    date = fields.Date(required=True)
+    phase = fields.String(required=True)
+    patient_pays = Money(required=True)
+    net_patient_cost = Money(required=True)
+    lines = fields.List(fields.Nested(LineSchema), required=True)
+
+
+class PhaseSummarySchema(Schema):
+    name = fields.String(required=True)
+    kind = fields.String(required=True)
+    sessions = fields.Integer(required=True)
+    first_date = fields.Date(allow_none=True)
+    last_date = fields.Date(allow_none=True)
+    patient_pays, insurance_pays, net_patient_cost = (Money(required=True) for _ in range(3))
+
+
+class MonthSchema(Schema):
+    month = fields.String(required=True, metadata={"example": "2027-01"})
+    visits = fields.Integer(required=True)
+    patient_pays, net_patient_cost = (Money(required=True) for _ in range(2))
+
+
+class PlanYearSchema(Schema):
+    start = fields.Date(required=True)
+    end = fields.Date(required=True)
+    visits = fields.Integer(required=True)
+    patient_pays, insurance_pays, deductible, copay, coinsurance, net_patient_cost = (
+        Money(required=True) for _ in range(6))
+
+
+class WarningSchema(Schema):
+    code = fields.String(required=True)
+    message = fields.String(required=True)
+    amount = Money()
+    date = fields.Date()
+    month = fields.String()
+    policy_id = fields.Integer()
+
+
+class DataVersionsSchema(Schema):
+    policies = fields.List(fields.Integer(), required=True)
+    rates = fields.List(fields.Integer(), required=True)
+
+
+class EstimateSchema(Schema):
+    id = fields.String(allow_none=True, metadata={"description": "null for a preview"})
+    created_at = fields.DateTime(allow_none=True)
+    patient_reference = fields.String(allow_none=True)
+    recalculated_from = fields.String(allow_none=True)
+    currency = fields.String(required=True)
+    plan = fields.String(required=True)
+    start_date = fields.Date(required=True)
+    totals = fields.Nested(TotalsSchema, required=True)
+    self_pay_total = Money(required=True, metadata={
+        "description": "What the same schedule costs at cash prices, without discounts."})
+    range = fields.Nested(RangeSchema, allow_none=True)
+    phases = fields.List(fields.Nested(PhaseSummarySchema), required=True)
+    months = fields.List(fields.Nested(MonthSchema), required=True)
+    plan_years = fields.List(fields.Nested(PlanYearSchema), required=True)
+    visits = fields.List(fields.Nested(VisitSchema), required=True)
+    warnings = fields.List(fields.Nested(WarningSchema), required=True)
+    data_versions = fields.Nested(DataVersionsSchema, required=True)
+
+
+class EstimateSummarySchema(Schema):
+    id = fields.String(required=True)
+    created_at = fields.DateTime(required=True)
+    plan = fields.String(required=True)
+    start_date = fields.Date(required=True)
+    patient_reference = fields.String(allow_none=True)
+    recalculated_from = fields.String(allow_none=True)
+    totals = fields.Nested(TotalsSchema, required=True)
+
+
+class CoverageSummarySchema(Schema):
+    type = fields.String(required=True)
+    payer = fields.String(allow_none=True)
+    network = fields.String(allow_none=True)
+
+
+class OptionSchema(Schema):
+    option = fields.Integer(required=True, metadata={"description": "index in the request"})
+    coverage = fields.Nested(CoverageSummarySchema, required=True)
+    plan = fields.String(required=True)
+    start_date = fields.Date(required=True)
+    totals = fields.Nested(TotalsSchema, required=True)
+    self_pay_total = Money(required=True)
+    range = fields.Nested(RangeSchema, allow_none=True)
+    phases = fields.List(fields.Nested(PhaseSummarySchema), required=True)
+    months = fields.List(fields.Nested(MonthSchema), required=True)
+    plan_years = fields.List(fields.Nested(PlanYearSchema), required=True)
+    warnings = fields.List(fields.Nested(WarningSchema), required=True)
+
+
+class ComparisonSchema(Schema):
+    cheapest = fields.Integer(required=True)
+    differences = fields.List(fields.String(), required=True, metadata={
+        "description": "Dotted request fields that differ between the options."})
+    options = fields.List(fields.Nested(OptionSchema), required=True)

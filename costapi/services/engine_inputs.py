@@ -1,0 +1,96 @@
+"""Rule rows (or validated request data) turned into the engine's frozen inputs."""
+from decimal import Decimal
+
+from costapi import pricing
+
+ZERO = Decimal(0)
+
+
+def service_input(row):
+    return pricing.Service(row.code, row.category, row.charge, row.cash_price)
+
+
+def plan_input(code, modality, phases):
+    """`phases` as stored on a plan (a list of dicts)."""
+    return pricing.Plan(code, modality, tuple(
+        pricing.Phase(
+            name=phase["name"], kind=phase["kind"], sessions=phase["sessions"],
+            interval_days=phase.get("interval_days"), per_week=phase.get("per_week"),
+            visit=tuple(pricing.VisitItem(item["service"], item["units"])
+                        for item in phase["visit"]),
+            sessions_min=phase.get("sessions_min"), sessions_max=phase.get("sessions_max"),
+        )
+        for phase in phases
+    ))
+
+
+def payer_input(row, rates, policies):
+    return pricing.Payer(
+        code=row.code, kind=row.kind,
+        default_allowed_percent=row.default_allowed_percent,
+        out_of_network_allowed_percent=row.out_of_network_allowed_percent,
+        rates=tuple(pricing.Rate(r.id, r.service, r.allowed, r.effective_from, r.effective_to)
+                    for r in rates),
+        policies=tuple(
+            pricing.Policy(
+                p.id, p.modality, p.service, p.category, p.covered, p.reason,
+                p.prior_authorization, tuple(p.diagnosis_codes or ()), p.max_visits_per_year,
+                p.effective_from, p.effective_to,
+            )
+            for p in policies
+        ),
+    )
+
+
+def program_input(row):
+    return pricing.Program(
+        row.code, row.name, tuple(row.services or ()), tuple(row.categories or ()),
+        tuple(row.payer_kinds or ()), row.patient_pays_per_visit, row.annual_max,
+    )
+
+
+def discount_input(row):
+    if row.kind == "package":
+        return pricing.PackagePrice(row.code, row.name, row.plan, row.phase, row.sessions,
+                                    row.price)
+    return pricing.SlidingScale(
+        row.code, row.name, row.poverty_base, row.poverty_per_additional_person,
+        tuple(pricing.Tier(t["max_percent_of_poverty"], Decimal(t["percent_off"]))
+              for t in row.tiers),
+    )
+
+
+def amounts_input(data, kind=pricing.Amounts):
+    """Family or out-of-network amounts from request data (missing mets are 0)."""
+    fields = {
+        "deductible": data.get("deductible"),
+        "deductible_met": data.get("deductible_met") or ZERO,
+        "out_of_pocket_max": data.get("out_of_pocket_max"),
+        "out_of_pocket_met": data.get("out_of_pocket_met") or ZERO,
+    }
+    if kind is pricing.NetworkBenefits:
+        fields["coinsurance"] = data.get("coinsurance")
+        fields["family"] = amounts_input(data["family"]) if data.get("family") else None
+    return kind(**fields)
+
+
+def benefits_input(data):
+    out_of_network = data.get("out_of_network")
+    return pricing.Benefits(
+        plan_year_start=data.get("plan_year_start"),
+        deductible=data.get("deductible"),
+        deductible_met=data.get("deductible_met") or ZERO,
+        out_of_pocket_max=data.get("out_of_pocket_max"),
+        out_of_pocket_met=data.get("out_of_pocket_met") or ZERO,
+        coinsurance=data.get("coinsurance"),
+        copays=dict(data.get("copays") or {}),
+        family=amounts_input(data["family"]) if data.get("family") else None,
+        out_of_network=(amounts_input(out_of_network, pricing.NetworkBenefits)
+                        if out_of_network else None),
+        accumulator_program=bool(data.get("accumulator_program")),
+        visits_used={int(k): v for k, v in (data.get("visits_used") or {}).items()},
+    )
+
+
+def overrides_input(phases):
+    return {name: pricing.PhaseOverride(**override) for name, override in (phases or {}).items()}

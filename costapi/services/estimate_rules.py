@@ -1,0 +1,152 @@
+"""The rule data an estimate request names, as engine inputs, cached per rule generation.
+
+A request costs one query (the generation token) when the rules it names were read
+before under the same token; otherwise a fixed number of queries whatever the plan length.
+"""
+from dataclasses import dataclass, field
+
+from sqlalchemy import select
+
+from costapi import pricing
+from costapi.db import session
+from costapi.models import Discount, Payer, Plan, Policy, Program, Rate, Service
+from costapi.services import engine_inputs as to_engine
+from costapi.services.errors import Invalid
+from costapi.services.rule_cache import cached
+
+
+@dataclass(frozen=True)
+class Rule:
+    """An engine input and the row it came from."""
+
+    value: object
+    id: int
+    version: int
+
+    def identity(self):
+        return {"id": self.id, "version": self.version}
+
+
+@dataclass
+class RuleSet:
+    plan: Rule
+    services: dict
+    payer: Rule | None = None
+    programs: list = field(default_factory=list)
+    discounts: list = field(default_factory=list)
+
+    def versions(self):
+        """Which rows the estimate used, so it can be explained and reproduced later."""
+        return {
+            "plan": {"code": self.plan.value.code, **self.plan.identity()},
+            "services": {code: rule.id for code, rule in sorted(self.services.items())},
+            "payer": None if self.payer is None else {"code": self.payer.value.code,
+                                                      **self.payer.identity()},
+            "programs": {rule.value.code: rule.id for rule in self.programs},
+            "discounts": {rule.value.code: rule.id for rule in self.discounts},
+        }
+
+
+def _live_rows(model, codes):
+    rows = session.scalars(select(model).where(
+        model.code.in_(codes), model.superseded_at.is_(None), model.deleted_at.is_(None)))
+    return {row.code: row for row in rows}
+
+
+def _loader(model, convert):
+    def load(codes):
+        return {code: Rule(convert(row), row.id, row.version)
+                for code, row in _live_rows(model, codes).items()}
+    return load
+
+
+def _plan(row):
+    return to_engine.plan_input(row.code, row.modality, row.phases)
+
+
+def _payers(codes):
+    rows = _live_rows(Payer, codes)
+    rates, policies = {}, {}
+    for model, items in ((Rate, rates), (Policy, policies)):
+        for item in session.scalars(select(model).where(
+                model.payer_code.in_(list(rows)), model.superseded_at.is_(None))
+                .order_by(model.id)):
+            items.setdefault(item.payer_code, []).append(item)
+    return {code: Rule(to_engine.payer_input(row, rates.get(code, []), policies.get(code, [])),
+                       row.id, row.version)
+            for code, row in rows.items()}
+
+
+LOADERS = {
+    "plans": _loader(Plan, _plan),
+    "services": _loader(Service, to_engine.service_input),
+    "payers": _payers,
+    "programs": _loader(Program, to_engine.program_input),
+    "discounts": _loader(Discount, to_engine.discount_input),
+}
+
+
+def _get(table, codes):
+    return cached(table, codes, LOADERS[table])
+
+
+def _require(table, codes, field_path):
+    """The rules for `codes` in order, or a 422 naming each unknown one."""
+    found = _get(table, codes)
+    missing = {str(i): [f"Unknown code {code!r}."] for i, code in enumerate(codes)
+               if code not in found}
+    if missing:
+        node = missing
+        for part in reversed(field_path):
+            node = {part: node}
+        raise Invalid({"json": node})
+    return [found[code] for code in codes]
+
+
+def load_rules(request):
+    plan = _get("plans", [request["plan"]]).get(request["plan"])
+    if plan is None:
+        raise Invalid({"json": {"plan": [f"Unknown plan {request['plan']!r}."]}})
+    codes = sorted({item.service for phase in plan.value.phases for item in phase.visit})
+    rules = RuleSet(plan=plan, services=_get("services", codes))
+    coverage = request["coverage"]
+    if coverage["type"] == "insurance":
+        rules.payer = _get("payers", [coverage["payer"]]).get(coverage["payer"])
+        if rules.payer is None:
+            raise Invalid({"json": {"coverage": {"payer": [
+                f"Unknown payer {coverage['payer']!r}."]}}})
+        rules.programs = _require("programs", coverage.get("programs") or [],
+                                  ("coverage", "programs"))
+    else:
+        rules.discounts = _require("discounts", coverage.get("discounts") or [],
+                                   ("coverage", "discounts"))
+    return rules
+
+
+def engine_input(request, rules, benefits=None):
+    """The engine's input for a validated request; `benefits` replaces the request's."""
+    coverage = request["coverage"]
+    if coverage["type"] == "insurance":
+        terms = pricing.Insurance(
+            payer=rules.payer.value,
+            network=coverage.get("network", "in"),
+            benefits=to_engine.benefits_input(benefits or coverage.get("benefits") or {}),
+            diagnosis_codes=tuple(coverage.get("diagnosis_codes") or ()),
+            prior_authorization=coverage.get("prior_authorization", "not_requested"),
+            prior_authorization_through=coverage.get("prior_authorization_through"),
+            programs=tuple(rule.value for rule in rules.programs),
+            programs_used=dict(coverage.get("programs_used") or {}),
+        )
+    else:
+        terms = pricing.SelfPay(
+            household_income=coverage.get("household_income"),
+            household_size=coverage.get("household_size"),
+            discounts=tuple(rule.value for rule in rules.discounts),
+        )
+    return pricing.EstimateInput(
+        plan=rules.plan.value,
+        services={code: rule.value for code, rule in rules.services.items()},
+        start_date=request["start_date"],
+        coverage=terms,
+        overrides=to_engine.overrides_input(request.get("phases")),
+    )

@@ -1,0 +1,218 @@
+"""Estimates: compute, store with the rule versions used, retrieve, recalculate, compare."""
+import hashlib
+import uuid
+from datetime import UTC, timedelta
+
+import orjson
+from sqlalchemy import delete, func, select
+from sqlalchemy.exc import IntegrityError
+
+from costapi import pricing
+from costapi.db import session
+from costapi.models import Estimate, IdempotencyKey
+from costapi.models.versioned import utcnow
+from costapi.services.errors import Conflict, Invalid, NotFound
+from costapi.services.estimate_rules import engine_input, load_rules
+
+CLAIM_STALE_AFTER = timedelta(minutes=2)
+
+
+def _field_errors(error: pricing.PricingError):
+    """'phases.maintenance' -> {"json": {"phases": {"maintenance": [message]}}}."""
+    node = [error.message]
+    for part in reversed(error.field.split(".")):
+        node = {part: node}
+    return {"json": node}
+
+
+def compute(request):
+    """Run the engine for a validated request: (engine result, rule set)."""
+    rules = load_rules(request)
+    try:
+        return pricing.estimate(engine_input(request, rules)), rules
+    except pricing.PricingError as error:
+        raise Invalid(_field_errors(error)) from None
+
+
+def body(result, estimate_id=None, created_at=None, patient_reference=None,
+         recalculated_from=None):
+    """The response body (api.md "Estimates") as a dict."""
+    return {
+        "id": estimate_id,
+        "created_at": created_at and created_at.isoformat().replace("+00:00", "Z"),
+        "patient_reference": patient_reference,
+        "recalculated_from": recalculated_from,
+        **pricing.as_dict(result),
+    }
+
+
+def to_json(data):
+    return orjson.dumps(data, default=str)
+
+
+def preview(request):
+    return body(compute(request)[0])
+
+
+def _request_hash(raw):
+    return hashlib.sha256(orjson.dumps(raw, option=orjson.OPT_SORT_KEYS)).hexdigest()
+
+
+def create(request, raw, api_key_id, idempotency=None, recalculated_from=None):
+    """Compute and store an estimate; its JSON text. `idempotency`: (key, window, fingerprint).
+
+    A retry with the same key and request returns the first estimate.
+    """
+    claim = None
+    if idempotency and idempotency[0]:
+        key, window, fingerprint = idempotency
+        claim, stored = _claim(api_key_id, key, fingerprint or _request_hash(raw), window)
+        if stored is not None:
+            return stored.result
+    try:
+        result, rules = compute(request)
+    except Exception:
+        if claim is not None:
+            session.rollback()
+            session.execute(delete(IdempotencyKey).where(IdempotencyKey.id == claim))
+            session.commit()
+        raise
+    patient = request.get("patient") or {}
+    estimate = Estimate(id=str(uuid.uuid4()), created_at=utcnow(), plan_code=request["plan"],
+                        start_date=request["start_date"],
+                        patient_reference=patient.get("reference"), request=raw,
+                        rule_versions=rules.versions(), recalculated_from=recalculated_from,
+                        api_key_id=api_key_id)
+    estimate.result = to_json(body(result, estimate.id, estimate.created_at,
+                                   estimate.patient_reference, recalculated_from)).decode()
+    session.add(estimate)
+    if claim is not None:
+        session.flush()
+        session.get(IdempotencyKey, claim).estimate_id = estimate.id
+    session.commit()
+    return estimate.result
+
+
+def _claim(api_key_id, key, request_hash, window):
+    """Claim an idempotency key: (claim id, None), or (None, the estimate it produced)."""
+    now = utcnow()
+    for _attempt in range(2):
+        row = session.scalar(select(IdempotencyKey).where(
+            IdempotencyKey.api_key_id == api_key_id, IdempotencyKey.key == key))
+        if row is not None:
+            if _as_utc(row.created_at) < now - window:
+                session.delete(row)
+                session.flush()
+            elif row.request_hash != request_hash:
+                raise Invalid({"headers": {"Idempotency-Key": [
+                    "This key was used with another request body."]}},
+                    "The Idempotency-Key was used with another request body.")
+            elif row.estimate_id is not None:
+                return None, session.get(Estimate, row.estimate_id)
+            elif _as_utc(row.created_at) > now - CLAIM_STALE_AFTER:
+                raise Conflict("A request with this Idempotency-Key is still running.")
+            else:
+                session.delete(row)
+                session.flush()
+        claim = IdempotencyKey(api_key_id=api_key_id, key=key, request_hash=request_hash,
+                               created_at=now)
+        session.add(claim)
+        try:
+            session.commit()
+            return claim.id, None
+        except IntegrityError:
+            session.rollback()
+    raise Conflict("A request with this Idempotency-Key is still running.")
+
+
+def _as_utc(moment):
+    """SQLite hands back naive datetimes; they were stored in UTC."""
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def get(estimate_id):
+    estimate = session.get(Estimate, estimate_id)
+    if estimate is None:
+        raise NotFound(f"No estimate {estimate_id!r}.")
+    return estimate
+
+
+def recalculate(estimate_id, load_request, api_key_id, idempotency=None):
+    """A new estimate from a stored request with today's rules, linked to the old one."""
+    old = get(estimate_id)
+    if idempotency:
+        key, window, _ = idempotency
+        idempotency = (key, window, _request_hash({"recalculate": estimate_id}))
+    return create(load_request(old.request), old.request, api_key_id, idempotency,
+                  recalculated_from=old.id)
+
+
+def compare(options, raw_options):
+    """Each option's estimate, lowest net patient cost first, and which request fields differ."""
+    results = []
+    for index, request in enumerate(options):
+        try:
+            result = body(compute(request)[0])
+        except Invalid as error:
+            raise Invalid({"json": {"options": {str(index): error.errors.get("json")}}}) from None
+        results.append({"option": index, "coverage": _coverage_summary(request["coverage"]),
+                        **{key: result[key] for key in COMPARED}})
+    results.sort(key=lambda item: (item["totals"]["net_patient_cost"], item["option"]))
+    return {"cheapest": results[0]["option"], "differences": _differences(raw_options),
+            "options": results}
+
+
+COMPARED = ("plan", "start_date", "totals", "self_pay_total", "range", "phases", "months",
+            "plan_years", "warnings")
+
+
+def _coverage_summary(coverage):
+    return {"type": coverage["type"], "payer": coverage.get("payer"),
+            "network": coverage.get("network") if coverage["type"] == "insurance" else None}
+
+
+def _flatten(value, prefix=""):
+    if isinstance(value, dict):
+        items = {}
+        for key, item in value.items():
+            items.update(_flatten(item, f"{prefix}.{key}" if prefix else key))
+        return items
+    return {prefix: orjson.dumps(value, option=orjson.OPT_SORT_KEYS)}
+
+
+def _differences(raw_options):
+    """Dotted request fields whose values are not the same in every option (patient aside)."""
+    flat = [_flatten({k: v for k, v in option.items() if k != "patient"})
+            for option in raw_options]
+    keys = sorted(set().union(*flat))
+    return [key for key in keys if len({option.get(key) for option in flat}) > 1]
+
+
+def search(patient_reference=None, created_from=None, created_to=None):
+    """A query of stored estimates, newest first."""
+    query = select(Estimate)
+    if patient_reference:
+        query = query.where(Estimate.patient_reference == patient_reference)
+    if created_from:
+        query = query.where(Estimate.created_at >= created_from)
+    if created_to:
+        query = query.where(Estimate.created_at < created_to)
+    return query
+
+
+def count(query):
+    return session.scalar(select(func.count()).select_from(query.subquery()))
+
+
+def page(query, first, size):
+    return session.scalars(
+        query.order_by(Estimate.created_at.desc(), Estimate.id).offset(first).limit(size)
+    ).all()
+
+
+def summary(estimate):
+    """What a list shows of a stored estimate."""
+    return {"id": estimate.id, "created_at": estimate.created_at, "plan": estimate.plan_code,
+            "start_date": estimate.start_date, "patient_reference": estimate.patient_reference,
+            "recalculated_from": estimate.recalculated_from,
+            "totals": orjson.loads(estimate.result)["totals"]}
