@@ -1,6 +1,7 @@
 """Estimates: compute, store with the rule versions used, retrieve, recalculate, compare."""
 import hashlib
 import uuid
+from dataclasses import dataclass
 from datetime import UTC, timedelta
 
 import orjson
@@ -12,7 +13,7 @@ from costapi.db import session
 from costapi.models import Estimate, IdempotencyKey
 from costapi.models.versioned import utcnow
 from costapi.services.errors import Conflict, Invalid, NotFound
-from costapi.services.estimate_rules import engine_input, load_rules
+from costapi.services.estimate_rules import RuleSet, engine_input, load_rules
 
 CLAIM_STALE_AFTER = timedelta(minutes=2)
 
@@ -25,25 +26,37 @@ def _field_errors(error: pricing.PricingError):
     return {"json": node}
 
 
+@dataclass(frozen=True)
+class Computed:
+    """An engine result, the rules it used and warnings from outside the engine."""
+
+    result: pricing.Estimate
+    rules: RuleSet
+    warnings: tuple = ()
+
+
 def compute(request):
-    """Run the engine for a validated request: (engine result, rule set)."""
+    """Run the engine for a validated request."""
     rules = load_rules(request)
     try:
-        return pricing.estimate(engine_input(request, rules)), rules
+        return Computed(pricing.estimate(engine_input(request, rules)), rules)
     except pricing.PricingError as error:
         raise Invalid(_field_errors(error)) from None
 
 
-def body(result, estimate_id=None, created_at=None, patient_reference=None,
+def body(computed, estimate_id=None, created_at=None, patient_reference=None,
          recalculated_from=None):
     """The response body (api.md "Estimates") as a dict."""
-    return {
+    data = {
         "id": estimate_id,
         "created_at": created_at and created_at.isoformat().replace("+00:00", "Z"),
         "patient_reference": patient_reference,
         "recalculated_from": recalculated_from,
-        **pricing.as_dict(result),
+        **pricing.as_dict(computed.result),
     }
+    if computed.warnings:
+        data["warnings"] = [*data["warnings"], *computed.warnings]
+    return data
 
 
 def to_json(data):
@@ -51,7 +64,7 @@ def to_json(data):
 
 
 def preview(request):
-    return body(compute(request)[0])
+    return body(compute(request))
 
 
 def _request_hash(raw):
@@ -70,7 +83,7 @@ def create(request, raw, api_key_id, idempotency=None, recalculated_from=None):
         if stored is not None:
             return stored.result
     try:
-        result, rules = compute(request)
+        computed = compute(request)
     except Exception:
         if claim is not None:
             session.rollback()
@@ -81,9 +94,10 @@ def create(request, raw, api_key_id, idempotency=None, recalculated_from=None):
     estimate = Estimate(id=str(uuid.uuid4()), created_at=utcnow(), plan_code=request["plan"],
                         start_date=request["start_date"],
                         patient_reference=patient.get("reference"), request=raw,
-                        rule_versions=rules.versions(), recalculated_from=recalculated_from,
+                        rule_versions=computed.rules.versions(),
+                        recalculated_from=recalculated_from,
                         api_key_id=api_key_id)
-    estimate.result = to_json(body(result, estimate.id, estimate.created_at,
+    estimate.result = to_json(body(computed, estimate.id, estimate.created_at,
                                    estimate.patient_reference, recalculated_from)).decode()
     session.add(estimate)
     if claim is not None:
@@ -152,7 +166,7 @@ def compare(options, raw_options):
     results = []
     for index, request in enumerate(options):
         try:
-            result = body(compute(request)[0])
+            result = body(compute(request))
         except Invalid as error:
             raise Invalid({"json": {"options": {str(index): error.errors.get("json")}}}) from None
         results.append({"option": index, "coverage": _coverage_summary(request["coverage"]),
