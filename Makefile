@@ -12,6 +12,7 @@ $(STAMP): setup.cfg pyproject.toml
 	touch $(STAMP)
 
 run: $(STAMP)
+	scripts/system-deps
 	$(BIN)/flask --app wsgi db upgrade
 	$(BIN)/flask --app wsgi fixtures load --if-empty
 	@echo
@@ -22,6 +23,7 @@ run: $(STAMP)
 	$(BIN)/gunicorn -c gunicorn.conf.py wsgi:app
 
 test: $(STAMP)
+	scripts/system-deps --test
 	$(BIN)/ruff check .
 	$(BIN)/pytest
 

@@ -6,6 +6,7 @@ from costapi.api import (
     errors,
     estimates,
     fields,
+    good_faith,
     operations,
     payers,
     plans,
@@ -13,7 +14,7 @@ from costapi.api import (
 )
 
 BLUEPRINTS = (operations.blp, catalog.blp, plans.blp, payers.blp, programs.blp, discounts.blp,
-              estimates.blp)
+              estimates.blp, good_faith.blp)
 
 
 def register_api(app):

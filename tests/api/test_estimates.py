@@ -7,7 +7,6 @@ from sqlalchemy import event, func, select
 from costapi.db import session
 from costapi.models import Estimate
 from costapi.services import rule_cache
-from tests.api import samples
 from tests.api.estimate_requests import self_pay, spravato, with_patient
 
 pytestmark = pytest.mark.usefixtures("seeded")

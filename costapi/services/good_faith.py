@@ -1,0 +1,45 @@
+"""The Good Faith Estimate of a stored estimate, with the rule versions it used."""
+from datetime import date
+
+import orjson
+from sqlalchemy import select
+
+from costapi.db import session
+from costapi.documents import Clinic, GoodFaithEstimate
+from costapi.models import Payer, Plan, Service
+from costapi.services.errors import Conflict
+from costapi.services.estimates import get
+
+PATIENT_REQUIRED = "gfe_patient_required"
+
+
+def good_faith_estimate(estimate_id, clinic: Clinic, today: date | None = None):
+    estimate = get(estimate_id)
+    request = estimate.request
+    patient = request.get("patient") or {}
+    missing = {name: [f"{PATIENT_REQUIRED}: required for a Good Faith Estimate."]
+               for name in ("name", "date_of_birth") if not patient.get(name)}
+    if missing:
+        raise Conflict(f"{PATIENT_REQUIRED}: a Good Faith Estimate needs the patient's name and "
+                       "date of birth; create the estimate with patient.name and "
+                       "patient.date_of_birth.", {"patient": missing})
+    versions = estimate.rule_versions
+    plan = session.get(Plan, versions["plan"]["id"])
+    payer = session.get(Payer, versions["payer"]["id"]) if versions.get("payer") else None
+    services = session.scalars(select(Service).where(
+        Service.id.in_(list(versions["services"].values()))))
+    coverage = request["coverage"]
+    return GoodFaithEstimate(
+        estimate=orjson.loads(estimate.result),
+        patient_name=patient["name"],
+        patient_date_of_birth=patient["date_of_birth"],
+        plan_name=plan.name,
+        plan_description=plan.description,
+        modality=plan.modality,
+        coverage_type=coverage["type"],
+        payer_name=payer.name if payer else None,
+        diagnosis_codes=tuple(coverage.get("diagnosis_codes") or ()),
+        service_descriptions={service.code: service.description for service in services},
+        clinic=clinic,
+        issued_on=(today or date.today()).isoformat(),
+    )

@@ -1,0 +1,73 @@
+"""The Good Faith Estimate through HTTP: HTML, PDF (checked with pdftotext) and FHIR."""
+import shutil
+import subprocess
+
+import pytest
+
+from tests.api.estimate_requests import self_pay, with_patient
+
+pytestmark = pytest.mark.usefixtures("seeded")
+
+
+@pytest.fixture
+def estimate(client, billing):
+    body = with_patient(self_pay(), name="Jane Q. Doe", date_of_birth="1985-02-14")
+    created = client.post("/api/v1/estimates", json=body, headers=billing)
+    assert created.status_code == 201
+    return created.json
+
+
+def test_pdf_text_carries_every_required_element(client, billing, estimate, app, tmp_path):
+    response = client.get(f"/api/v1/estimates/{estimate['id']}/gfe.pdf", headers=billing)
+    assert response.status_code == 200 and response.mimetype == "application/pdf"
+    pdf = tmp_path / "gfe.pdf"
+    pdf.write_bytes(response.data)
+    assert shutil.which("pdftotext"), "poppler-utils is installed by scripts/system-deps"
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True,
+                          text=True, check=True).stdout
+    config = app.config
+    # ketamine-iv-6 self-pay: intake 99205 (cash 350.00) + 6 infusions x (450.00 + 75.00)
+    # + 6 boosters x 525.00 = 350.00 + 3150.00 + 3150.00 = 6650.00
+    assert estimate["totals"]["patient_pays"] == "6650.00"
+    expected = [
+        "Jane Q. Doe", "February 14, 1985",                     # patient
+        config["CLINIC_NAME"], config["CLINIC_NPI"], config["CLINIC_TIN"],
+        "100 Main Street",                                        # provider and location
+        "Good Faith Estimate", "January 4, 2027",                 # primary service, first date
+        "99205", "96365", "J3490",                                # itemized service codes
+        "$6,650.00",                                              # expected charges
+        "13",                                                     # 1 + 6 + 6 sessions
+        "scheduled separately", "$400", "120 days", "not a contract",
+    ]
+    flat = " ".join(text.split())
+    for element in expected:
+        assert element in flat, element
+
+
+def test_html_and_fhir(client, billing, estimate):
+    html = client.get(f"/api/v1/estimates/{estimate['id']}/gfe", headers=billing)
+    assert html.status_code == 200 and html.mimetype == "text/html"
+    assert b"Jane Q. Doe" in html.data
+    fhir = client.get(f"/api/v1/estimates/{estimate['id']}/gfe.fhir.json", headers=billing)
+    assert fhir.status_code == 200
+    claim = next(entry["resource"] for entry in fhir.json["entry"]
+                 if entry["resource"]["resourceType"] == "Claim")
+    assert claim["use"] == "predetermination"
+    lines = [line for visit in estimate["visits"] for line in visit["lines"]]
+    assert len(claim["item"]) == len(lines) == 1 + 6 * 2 + 6 * 2
+    assert claim["item"][0]["servicedDate"] == "2027-01-04"
+    assert claim["item"][0]["productOrService"]["coding"][0]["code"] == "99205"
+
+
+def test_without_name_and_birth_date_the_gfe_is_409(client, billing):
+    created = client.post("/api/v1/estimates", json=self_pay(), headers=billing).json
+    for suffix in ("gfe", "gfe.pdf", "gfe.fhir.json"):
+        response = client.get(f"/api/v1/estimates/{created['id']}/{suffix}", headers=billing)
+        assert response.status_code == 409
+        assert "gfe_patient_required" in response.json["message"]
+        assert response.json["errors"]["patient"]
+
+
+def test_unknown_estimate_is_404(client, billing):
+    response = client.get("/api/v1/estimates/" + "0" * 36 + "/gfe.pdf", headers=billing)
+    assert response.status_code == 404

@@ -1,0 +1,608 @@
+"""Good Faith Estimate documents: HTML, PDF (text and first page) and the FHIR GFE Bundle."""
+
+import dataclasses
+import json
+import re
+import shutil
+import subprocess
+from datetime import date
+from decimal import Decimal
+
+import pytest
+
+from costapi import pricing
+from costapi.documents import Clinic, GoodFaithEstimate, fhir_bundle, render_html, render_pdf
+from costapi.documents.fhir import CPT, HCPCS
+from costapi.documents.gfe import frequency
+from costapi.documents.itemized import itemized_list
+
+MONEY_FIELDS = (
+    "charge",
+    "allowed",
+    "insurance_pays",
+    "assistance_pays",
+    "discount",
+    "patient_pays",
+    "deductible",
+    "copay",
+    "coinsurance",
+    "not_covered",
+    "expected_reimbursement",
+)
+INDUCTION = ["2027-01-04", "2027-01-06", "2027-01-08", "2027-01-11", "2027-01-13", "2027-01-15"]
+BOOSTERS = ["2027-01-18", "2027-02-15"]  # the phase starts 14 days in; every 28 days
+
+
+@pytest.fixture(autouse=True)
+def db_transaction():
+    """These tests need no database (overrides the suite's autouse fixture)."""
+    yield None
+
+
+def line(service, units, **amounts):
+    data = {"service": service, "units": units, **dict.fromkeys(MONEY_FIELDS, "0.00")}
+    data.update(amounts)
+    covered = data.pop("covered", False)
+    reason = data.pop("reason", "self_pay")
+    return {
+        **data,
+        "covered": covered,
+        "reason": reason,
+        "reason_detail": None,
+        "policy_id": None,
+        "rate_id": None,
+    }
+
+
+def visits(lines_for):
+    """Visits of both phases; lines_for(phase) gives a visit's lines."""
+    return [
+        {"date": day, "phase": phase, "lines": lines_for(phase)}
+        for phase, days in (("induction-1", INDUCTION), ("boosters", BOOSTERS))
+        for day in days
+    ]
+
+
+def self_pay_lines(phase):
+    # 96365: charge $600, cash price $450, sliding scale 20% off ($90) in induction only.
+    # J3490 (ketamine, per mg): $0.90 x 35 mg = $31.50, cash price = charge.
+    discount = "90.00" if phase == "induction-1" else "0.00"
+    pays = {"induction-1": "360.00", "boosters": "450.00"}[phase]
+    return [
+        line(
+            "96365", 1, charge="600.00", not_covered="450.00", discount=discount, patient_pays=pays
+        ),
+        line("J3490", 35, charge="31.50", not_covered="31.50", patient_pays="31.50"),
+    ]
+
+
+SELF_PAY_ESTIMATE = {
+    "id": "5f0c2b9e-4d1a-4c55-9a8e-0d3c1e7b2a10",
+    "created_at": "2026-12-20T15:30:00Z",
+    "currency": "USD",
+    "plan": "ketamine-iv-6-plus-boosters",
+    "start_date": "2027-01-04",
+    "totals": {
+        "charges": "5052.00",  # 8 x (600.00 + 31.50)
+        "allowed": "0.00",
+        "insurance_pays": "0.00",
+        "assistance_pays": "0.00",
+        "discount": "540.00",  # 6 induction infusions x 90.00
+        "patient_pays": "3312.00",  # 3852.00 - 540.00 = 6 x 391.50 + 2 x 481.50
+        "deductible": "0.00",
+        "copay": "0.00",
+        "coinsurance": "0.00",
+        "not_covered": "3852.00",  # 8 x (450.00 + 31.50)
+        "expected_reimbursement": "0.00",
+        "net_patient_cost": "3312.00",
+    },
+    "range": None,
+    "phases": [
+        {
+            "name": "induction-1",
+            "kind": "induction",
+            "sessions": 6,
+            "first_date": INDUCTION[0],
+            "last_date": INDUCTION[-1],
+            "patient_pays": "2349.00",
+            "insurance_pays": "0.00",
+            "net_patient_cost": "2349.00",
+        },  # 6 x 391.50
+        {
+            "name": "boosters",
+            "kind": "maintenance",
+            "sessions": 2,
+            "first_date": BOOSTERS[0],
+            "last_date": BOOSTERS[-1],
+            "patient_pays": "963.00",
+            "insurance_pays": "0.00",
+            "net_patient_cost": "963.00",
+        },  # 2 x 481.50
+    ],
+    "months": [
+        # January: 6 x 391.50 + 481.50 = 2830.50; February: 481.50
+        {"month": "2027-01", "visits": 7, "patient_pays": "2830.50", "net_patient_cost": "2830.50"},
+        {"month": "2027-02", "visits": 1, "patient_pays": "481.50", "net_patient_cost": "481.50"},
+    ],
+    "plan_years": [],
+    "visits": visits(self_pay_lines),
+    "warnings": [
+        {
+            "code": "discount_not_applicable",
+            "message": "The sliding-scale discount applies to induction infusions <b>only</b>.",
+        },
+    ],
+    "data_versions": {"policies": [], "rates": []},
+}
+
+
+def insured_lines(phase):
+    # In network, deductible already met: 96365 allowed 400.00, 20% coinsurance = 80.00;
+    # J3490 excluded by the plan: the patient pays its cash price 31.50.
+    return [
+        line(
+            "96365",
+            1,
+            charge="600.00",
+            allowed="400.00",
+            insurance_pays="320.00",
+            coinsurance="80.00",
+            patient_pays="80.00",
+            covered=True,
+            reason=None,
+        ),
+        line(
+            "J3490",
+            35,
+            charge="31.50",
+            not_covered="31.50",
+            patient_pays="31.50",
+            reason="policy_exclusion",
+        ),
+    ]
+
+
+INSURED_ESTIMATE = {
+    **SELF_PAY_ESTIMATE,
+    "id": "9a1d7c3e-0b6f-4e2a-8c5d-3f4e5a6b7c8d",
+    "totals": {
+        "charges": "5052.00",  # 8 x 631.50
+        "allowed": "3200.00",  # 8 x 400.00
+        "insurance_pays": "2560.00",  # 8 x 320.00
+        "assistance_pays": "0.00",
+        "discount": "0.00",
+        "patient_pays": "892.00",  # 8 x (80.00 + 31.50)
+        "deductible": "0.00",
+        "copay": "0.00",
+        "coinsurance": "640.00",  # 8 x 80.00
+        "not_covered": "252.00",  # 8 x 31.50
+        "expected_reimbursement": "0.00",
+        "net_patient_cost": "892.00",
+    },
+    "months": [
+        {"month": "2027-01", "visits": 7, "patient_pays": "780.50", "net_patient_cost": "780.50"},
+        {"month": "2027-02", "visits": 1, "patient_pays": "111.50", "net_patient_cost": "111.50"},
+    ],
+    "visits": visits(insured_lines),
+    "warnings": [
+        {
+            "code": "not_covered",
+            "amount": "252.00",
+            "message": "Your plan does not cover some of these services. "
+            "You would pay the cash price of $252.00 for them.",
+        },
+    ],
+}
+
+
+def out_of_network_lines(phase):
+    # The patient pays the full charge; reimbursement = allowed 400.00 - 20% = 320.00.
+    return [
+        line(
+            "96365",
+            1,
+            charge="600.00",
+            allowed="400.00",
+            coinsurance="80.00",
+            patient_pays="600.00",
+            expected_reimbursement="320.00",
+            covered=True,
+            reason=None,
+        ),
+        line(
+            "J3490",
+            35,
+            charge="31.50",
+            not_covered="31.50",
+            patient_pays="31.50",
+            reason="policy_exclusion",
+        ),
+    ]
+
+
+OUT_OF_NETWORK_ESTIMATE = {
+    **INSURED_ESTIMATE,
+    "totals": {
+        **INSURED_ESTIMATE["totals"],
+        "insurance_pays": "0.00",
+        "patient_pays": "5052.00",  # 8 x 631.50
+        "expected_reimbursement": "2560.00",  # 8 x 320.00
+        "net_patient_cost": "2492.00",  # 5052.00 - 2560.00
+    },
+    "visits": visits(out_of_network_lines),
+    "warnings": [{"code": "out_of_network", "message": "This clinic is out of network."}],
+}
+
+CLINIC = Clinic(
+    name="Harbor Light Ketamine Clinic",
+    npi="1234567893",
+    tin="12-3456789",
+    address="200 Harbor Street, Suite 4\nPortland, ME 04101",
+    phone="(207) 555-0142",
+)
+DESCRIPTIONS = {
+    "96365": "IV infusion, first hour",
+    "J3490": "Ketamine (unclassified drug), per mg",
+}
+
+
+def make_gfe(estimate=SELF_PAY_ESTIMATE, **changes):
+    gfe = GoodFaithEstimate(
+        estimate=estimate,
+        patient_name="Jane Q. Doe",
+        patient_date_of_birth="1985-02-14",
+        plan_name="IV ketamine: 6 infusions and boosters",
+        plan_description="Six infusions over two weeks, then monthly boosters.",
+        modality="ketamine_iv",
+        coverage_type="self_pay",
+        payer_name=None,
+        diagnosis_codes=("F33.2",),
+        service_descriptions=DESCRIPTIONS,
+        clinic=CLINIC,
+        issued_on="2026-12-21",
+    )
+    return dataclasses.replace(gfe, **changes)
+
+
+def insured_gfe(estimate=INSURED_ESTIMATE):
+    return make_gfe(estimate, coverage_type="insurance", payer_name="Acme PPO")
+
+
+def all_lines(estimate):
+    return [ln for visit in estimate["visits"] for ln in visit["lines"]]
+
+
+def words(text):
+    return " ".join(text.split())
+
+
+@pytest.fixture(scope="module")
+def pdf():
+    return render_pdf(make_gfe())
+
+
+@pytest.fixture(scope="module")
+def pdf_text(pdf, tmp_path_factory):
+    path = tmp_path_factory.mktemp("gfe") / "gfe.pdf"
+    path.write_bytes(pdf)
+    result = subprocess.run(
+        ["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True
+    )
+    return words(result.stdout)
+
+
+def test_html_has_every_required_element():
+    html = words(render_html(make_gfe()))
+    for text in (
+        "Good Faith Estimate",
+        "Jane Q. Doe",
+        "February 14, 1985",
+        SELF_PAY_ESTIMATE["id"],
+        "Issued December 21, 2026",
+        "Harbor Light Ketamine Clinic",
+        "1234567893",
+        "12-3456789",
+        "200 Harbor Street, Suite 4",
+        "Portland, ME 04101",
+        "(207) 555-0142",
+        "IV ketamine: 6 infusions and boosters",
+        "Ketamine by intravenous (IV) infusion",
+        "January 4, 2027",
+        "February 15, 2027",
+        "Total number of sessions",
+        "three times a week",
+        "every 4 weeks",
+        "Induction 1",
+        "Boosters",
+        "96365",
+        "IV infusion, first hour",
+        "J3490",
+        "F33.2",
+        "Cash price",
+        "Discount",
+        "Expected charge",
+        "$3,852.00",
+        "$540.00",
+        "$3,312.00",
+        "January 2027",
+        "$2,830.50",
+        "February 2027",
+        "$481.50",
+        "Things that can change this estimate",
+        "scheduled separately",
+        "not a contract",
+        "$400",
+        "120 days",
+        "www.cms.gov/nosurprises",
+        "Keep a copy",
+    ):
+        assert text in html, text
+
+
+def test_itemized_rows_group_lines_per_service_and_phase():
+    items = itemized_list(SELF_PAY_ESTIMATE, "self_pay", DESCRIPTIONS)
+    induction, boosters = items.phases
+    infusion, ketamine = induction.rows
+    assert (infusion.service, infusion.sessions, infusion.units) == ("96365", 6, 6)
+    assert infusion.amounts == [Decimal("2700.00"), Decimal("540.00"), Decimal("2160.00")]
+    assert infusion.unit_price == Decimal("450.00")
+    assert (ketamine.units, ketamine.unit_price) == (210, Decimal("0.90"))  # 6 x 35 mg
+    assert [r.units for r in boosters.rows] == [2, 70]
+
+
+@pytest.mark.parametrize(
+    "gfe",
+    [make_gfe(), insured_gfe(), insured_gfe(OUT_OF_NETWORK_ESTIMATE)],
+    ids=["self-pay", "in-network", "out-of-network"],
+)
+def test_itemized_totals_equal_the_estimate_totals(gfe):
+    items = itemized_list(gfe.estimate, gfe.coverage_type, DESCRIPTIONS)
+    for column, total in zip(items.columns, items.totals, strict=True):
+        assert total == Decimal(gfe.estimate["totals"][column.total]), column.heading
+        assert total == sum(
+            (row.amounts[items.columns.index(column)] for p in items.phases for row in p.rows),
+            Decimal(0),
+        )
+    assert items.total_due == Decimal(gfe.estimate["totals"]["net_patient_cost"])
+
+
+def test_insured_html_shows_charges_and_the_patient_share():
+    html = words(render_html(insured_gfe()))
+    for text in (
+        "Acme PPO",
+        "in network",
+        "Clinic charge",
+        "Insurance pays",
+        "You pay",
+        "$5,052.00",
+        "$2,560.00",
+        "$892.00",
+        "self-pay Good Faith Estimate",
+    ):
+        assert text in html, text
+    out = words(render_html(insured_gfe(OUT_OF_NETWORK_ESTIMATE)))
+    for text in ("out of network", "Expected reimbursement", "Your net cost", "$2,492.00"):
+        assert text in out, text
+
+
+def test_html_escapes_user_text():
+    html = render_html(
+        make_gfe(patient_name="<script>alert(1)</script>", plan_name="A & B <i>plan</i>")
+    )
+    assert "<script>" not in html and "<i>plan" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert "A &amp; B &lt;i&gt;plan&lt;/i&gt;" in html
+    assert "&lt;b&gt;only&lt;/b&gt;" in html  # warning messages too
+
+
+@pytest.mark.parametrize(
+    ("dates", "expected"),
+    [
+        (INDUCTION, "three times a week"),
+        (["2027-01-04", "2027-01-07", "2027-01-11", "2027-01-14", "2027-01-18"], "twice a week"),
+        (["2027-01-04", "2027-01-11", "2027-01-18"], "once a week"),
+        (["2027-01-04", "2027-01-18", "2027-02-01"], "every 2 weeks"),
+        (["2027-01-04", "2027-01-14", "2027-01-24"], "every 10 days"),
+        (["2027-01-04", "2027-01-05"], "every day"),
+        (["2027-01-04"], "one session"),
+        (["2027-01-04", "2027-01-05", "2027-02-20"], "3 sessions over 48 days"),
+    ],
+)
+def test_frequency_in_words(dates, expected):
+    assert frequency([date.fromisoformat(d) for d in dates]) == expected
+
+
+def test_pdf_text_has_the_required_content(pdf, pdf_text):
+    assert pdf.startswith(b"%PDF-")
+    for text in (
+        "Good Faith Estimate",
+        "Jane Q. Doe",
+        "February 14, 1985",
+        "Harbor Light Ketamine Clinic",
+        "1234567893",
+        "12-3456789",
+        "200 Harbor Street, Suite 4",
+        "Portland, ME 04101",
+        "96365",
+        "J3490",
+        "F33.2",
+        "January 4, 2027",
+        "$3,312.00",
+        "8 sessions",
+        "three times a week",
+        "every 4 weeks",
+        "$400",
+        "120 days",
+        "not a contract",
+        "www.cms.gov/nosurprises",
+        "Page 1 of",
+    ):
+        assert text in pdf_text, text
+    assert re.search(r"Total number of sessions 8\b", pdf_text)
+
+
+@pytest.mark.skipif(shutil.which("pdftoppm") is None, reason="poppler-utils not installed")
+def test_pdf_first_page_renders_as_an_image(pdf, tmp_path):
+    (tmp_path / "gfe.pdf").write_bytes(pdf)
+    subprocess.run(
+        [
+            "pdftoppm",
+            "-png",
+            "-r",
+            "60",
+            "-f",
+            "1",
+            "-l",
+            "1",
+            "-singlefile",
+            str(tmp_path / "gfe.pdf"),
+            str(tmp_path / "page1"),
+        ],
+        check=True,
+    )
+    image = (tmp_path / "page1.png").read_bytes()
+    assert image.startswith(b"\x89PNG") and len(image) > 10_000
+
+
+def test_fhir_bundle_has_one_claim_item_per_line():
+    bundle = fhir_bundle(make_gfe())
+    assert (bundle["resourceType"], bundle["type"]) == ("Bundle", "collection")
+    assert bundle["identifier"]["value"] == SELF_PAY_ESTIMATE["id"]
+    claim = bundle["entry"][0]["resource"]
+    assert claim["resourceType"] == "Claim" and claim["use"] == "predetermination"
+    assert claim["status"] == "active"
+    assert claim["type"]["coding"][0]["code"] == "professional"
+    assert claim["diagnosis"][0]["diagnosisCodeableConcept"]["coding"][0] == {
+        "system": "http://hl7.org/fhir/sid/icd-10-cm",
+        "code": "F33.2",
+    }
+
+    lines = [(visit["date"], ln) for visit in SELF_PAY_ESTIMATE["visits"] for ln in visit["lines"]]
+    assert len(claim["item"]) == len(lines) == 16
+    for n, (item, (day, ln)) in enumerate(zip(claim["item"], lines, strict=True), start=1):
+        coding = item["productOrService"]["coding"][0]
+        assert item["sequence"] == n and item["servicedDate"] == day
+        assert coding["code"] == ln["service"]
+        assert coding["system"] == {"96365": CPT, "J3490": HCPCS}[ln["service"]]
+        assert item["quantity"]["value"] == ln["units"]
+        net = Decimal(str(item["net"]["value"]))
+        assert net == Decimal(ln["patient_pays"])  # self-pay: the cash rate after discounts
+        assert Decimal(str(item["unitPrice"]["value"])) == net / ln["units"]
+        assert item["diagnosisSequence"] == [1]
+    assert [Decimal(str(i["unitPrice"]["value"])) for i in claim["item"][:2]] == [
+        Decimal("360.00"),
+        Decimal("0.90"),
+    ]
+
+    total = Decimal(str(claim["total"]["value"]))
+    assert total == sum((Decimal(str(i["net"]["value"])) for i in claim["item"]), Decimal(0))
+    assert total == Decimal("3312.00") and claim["total"]["currency"] == "USD"
+
+
+def test_fhir_references_resolve_inside_the_bundle():
+    bundle = fhir_bundle(insured_gfe())
+    resources = {entry["fullUrl"]: entry["resource"] for entry in bundle["entry"]}
+    claim = bundle["entry"][0]["resource"]
+    patient = resources[claim["patient"]["reference"]]
+    assert patient["name"][0]["text"] == "Jane Q. Doe" and patient["birthDate"] == "1985-02-14"
+    clinic = resources[claim["provider"]["reference"]]
+    assert clinic["name"] == CLINIC.name
+    assert {"system": "http://hl7.org/fhir/sid/us-npi", "value": "1234567893"} in clinic[
+        "identifier"
+    ]
+    assert any(
+        i["system"] == "urn:oid:2.16.840.1.113883.4.4" and i["value"] == "12-3456789"
+        for i in clinic["identifier"]
+    )
+    assert resources[claim["insurer"]["reference"]]["name"] == "Acme PPO"
+    assert resources[claim["insurance"][0]["coverage"]["reference"]]["resourceType"] == "Coverage"
+    nets = [Decimal(str(i["net"]["value"])) for i in claim["item"]]
+    assert nets[:2] == [Decimal("600.00"), Decimal("31.50")]  # insured: the clinic's charge
+    assert Decimal(str(claim["total"]["value"])) == sum(nets, Decimal(0)) == Decimal("5052.00")
+
+
+def test_fhir_self_pay_has_a_self_pay_coverage_and_no_insurer():
+    bundle = fhir_bundle(make_gfe())
+    claim = bundle["entry"][0]["resource"]
+    assert "insurer" not in claim
+    coverage = next(
+        e["resource"]
+        for e in bundle["entry"]
+        if e["fullUrl"] == claim["insurance"][0]["coverage"]["reference"]
+    )
+    assert coverage["extension"][0]["valueCode"] == "self-pay"
+    assert coverage["payor"] == [{"reference": claim["patient"]["reference"]}]
+
+
+def engine_estimate(coverage):
+    """A 24-session Spravato estimate from the real engine, stored as JSON (money as strings)."""
+    services = {
+        "J0013": pricing.Service("J0013", "drug", Decimal("15.1234"), Decimal("12.3457")),
+        "99214": pricing.Service("99214", "office_visit", Decimal("200.00"), Decimal("150.00")),
+        "99417": pricing.Service("99417", "monitoring", Decimal("100.00")),
+    }
+    visit = tuple(pricing.VisitItem(code, units) for code, units in DOSE)
+    plan = pricing.Plan(
+        "spravato-56",
+        "esketamine_nasal",
+        (
+            pricing.Phase("induction-1", "induction", 8, None, 2, visit),
+            pricing.Phase("induction-2", "induction", 4, 7, None, visit),
+            pricing.Phase("maintenance", "maintenance", 12, 14, None, visit, 6, 22),
+        ),
+    )
+    result = pricing.estimate(pricing.EstimateInput(plan, services, date(2027, 1, 4), coverage))
+    body = {"id": "engine-1", "created_at": "2026-12-20T15:30:00Z", **pricing.as_dict(result)}
+    return json.loads(json.dumps(body, default=str))
+
+
+DOSE = (("J0013", 56), ("99214", 1), ("99417", 1))
+ACME = pricing.Payer("acme", "commercial", Decimal("0.80"), Decimal("0.50"), (), ())
+BENEFITS = pricing.Benefits(
+    deductible=Decimal("1500"),
+    out_of_pocket_max=Decimal("5000"),
+    coinsurance=Decimal("0.20"),
+    copays={"office_visit": Decimal("30")},
+)
+
+
+@pytest.mark.parametrize(
+    ("coverage", "coverage_type"),
+    [
+        (pricing.SelfPay(), "self_pay"),
+        (pricing.Insurance(ACME, "in", BENEFITS, ("F33.2",)), "insurance"),
+    ],
+    ids=["self-pay", "insured"],
+)
+def test_engine_estimates_add_up_in_every_form(coverage, coverage_type):
+    estimate = engine_estimate(coverage)
+    gfe = make_gfe(estimate, coverage_type=coverage_type, payer_name="Acme PPO")
+    items = itemized_list(estimate, coverage_type, {})
+    for column, total in zip(items.columns, items.totals, strict=True):
+        assert total == Decimal(estimate["totals"][column.total]), column.heading
+    claim = fhir_bundle(gfe)["entry"][0]["resource"]
+    assert len(claim["item"]) == 24 * 3 == len(all_lines(estimate))
+    assert Decimal(str(claim["item"][0]["unitPrice"]["value"])) == Decimal(
+        "15.1234" if coverage_type == "insurance" else "12.3457"
+    )  # 56 mg: 846.91 / 56 and 691.36 / 56, to 4 places
+    html = words(render_html(gfe))
+    assert "twice a week" in html and "once a week" in html and "every 2 weeks" in html
+
+
+def test_an_estimate_without_sessions_still_renders():
+    empty = {
+        **SELF_PAY_ESTIMATE,
+        "visits": [],
+        "months": [],
+        "phases": [],
+        "totals": dict.fromkeys(SELF_PAY_ESTIMATE["totals"], "0.00"),
+    }
+    assert "No sessions are scheduled" in render_html(make_gfe(empty))
+    claim = fhir_bundle(make_gfe(empty))["entry"][0]["resource"]
+    assert claim["item"] == [] and claim["total"]["value"] == 0
+
+
+def test_fhir_bundle_is_plain_json():
+    bundle = fhir_bundle(insured_gfe())
+    assert json.loads(json.dumps(bundle)) == bundle
+    assert fhir_bundle(insured_gfe()) == bundle  # deterministic ids (uuid5 of the estimate id)
