@@ -54,7 +54,7 @@ def db_transaction(request, engine):
     session.remove()
     outer.rollback()
     connection.close()
-    session.configure(bind=engine, join_transaction_mode="conservative_savepoint")
+    session.configure(bind=engine, join_transaction_mode="conditional_savepoint")
 
 
 @pytest.fixture

@@ -1,0 +1,76 @@
+"""The estimation engine: pure functions over frozen dataclasses (see docs/engine.md).
+
+Read in this order: inputs, results, money, schedule, plan_years, coverage, terms,
+lines, accumulators, cost_sharing, assistance, adjudication, discounts, self_pay,
+rollups, engine (then notices, serialize, errors).
+"""
+
+from .engine import estimate
+from .errors import PricingError
+from .inputs import (
+    Amounts,
+    Benefits,
+    EstimateInput,
+    Insurance,
+    NetworkBenefits,
+    PackagePrice,
+    Payer,
+    Phase,
+    PhaseOverride,
+    Plan,
+    Policy,
+    Program,
+    Rate,
+    SelfPay,
+    Service,
+    SlidingScale,
+    Tier,
+    VisitItem,
+)
+from .results import (
+    DataVersions,
+    Estimate,
+    Line,
+    MonthSummary,
+    Notice,
+    PhaseSummary,
+    PlanYearSummary,
+    Range,
+    Totals,
+    Visit,
+)
+from .serialize import as_dict
+
+__all__ = [
+    "Amounts",
+    "Benefits",
+    "DataVersions",
+    "Estimate",
+    "EstimateInput",
+    "Insurance",
+    "Line",
+    "MonthSummary",
+    "NetworkBenefits",
+    "Notice",
+    "PackagePrice",
+    "Payer",
+    "Phase",
+    "PhaseOverride",
+    "PhaseSummary",
+    "Plan",
+    "PlanYearSummary",
+    "Policy",
+    "PricingError",
+    "Program",
+    "Range",
+    "Rate",
+    "SelfPay",
+    "Service",
+    "SlidingScale",
+    "Tier",
+    "Totals",
+    "Visit",
+    "VisitItem",
+    "as_dict",
+    "estimate",
+]

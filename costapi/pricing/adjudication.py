@@ -1,0 +1,201 @@
+"""Insured estimates: each line in date order through 3.2 to 3.6."""
+
+from datetime import date
+from decimal import Decimal
+
+from .accumulators import Accumulators
+from .assistance import ProgramLedger, apply_programs, usable_programs
+from .cost_sharing import copay_part, deductible_and_coinsurance
+from .coverage import DIAGNOSIS, EXCLUSION, VISIT_LIMIT
+from .inputs import EstimateInput, Insurance
+from .lines import LineDraft, VisitDraft, cash_line, covered_line
+from .money import ZERO, cents
+from .notices import Notices
+from .plan_years import anniversary, plan_year_of
+from .schedule import PlannedPhase, ScheduledPhase
+from .terms import LineTerms, insured_lines
+
+NO_OUT_OF_NETWORK_PAYERS = ("medicare", "medicaid")
+REFUSAL_NOTICES = {
+    EXCLUSION: "not_covered",
+    DIAGNOSIS: "diagnosis_not_covered",
+    "prior_authorization_denied": "prior_authorization_denied",
+    VISIT_LIMIT: "visit_limit",
+}
+
+
+class InsuredPricing:
+    """Everything fixed for one insured estimate; `start()` begins a pass over visits."""
+
+    causal = True  # a visit's result depends only on the visits before it
+
+    def __init__(self, inp: EstimateInput, phases: tuple[PlannedPhase, ...]):
+        insurance: Insurance = inp.coverage
+        benefits = insurance.benefits
+        kind = insurance.payer.kind
+        self.start_date = inp.start_date
+        self.plan_year_start = benefits.plan_year_start or date(inp.start_date.year, 1, 1)
+        self.in_network = insurance.network != "out"
+        self.accumulator_program = benefits.accumulator_program
+        self.visits_used = {pid: int(n) for pid, n in benefits.visits_used.items()}
+        self.setup = Notices()
+        copays = {}
+        if self.in_network:
+            self.network_benefits = benefits
+            copays = {c: cents(Decimal(v)) for c, v in benefits.copays.items() if v is not None}
+            self.reimburses = False
+        else:
+            self.network_benefits = benefits.out_of_network
+            self.reimburses = (
+                self.network_benefits is not None and kind not in NO_OUT_OF_NETWORK_PAYERS
+            )
+            self.setup.add("out_of_network")
+            if not self.reimburses:
+                cause = kind if kind in NO_OUT_OF_NETWORK_PAYERS else "no_benefits"
+                self.setup.add("out_of_network_no_reimbursement", detail=cause)
+        coinsurance = self.network_benefits and self.network_benefits.coinsurance
+        self.coinsurance = Decimal(coinsurance or 0)
+        self.programs = usable_programs(insurance, self.setup)
+        self.lines = insured_lines(
+            phases,
+            inp.services,
+            inp.plan.modality,
+            insurance,
+            copays,
+            [(p.services, p.categories) for p in self.programs],
+        )
+
+    def start(self, notices: Notices) -> "Adjudication":
+        notices.extend(self.setup)
+        return Adjudication(self, notices)
+
+    def price(self, scheduled: tuple[ScheduledPhase, ...], notices: Notices) -> list[VisitDraft]:
+        """Adjudicate every visit of a schedule in date order."""
+        run = self.start(notices)
+        return [run.visit(day, part.phase.name) for part in scheduled for day in part.dates]
+
+
+class Adjudication:
+    """One pass over an insured schedule: accumulators, visit counts, program balances."""
+
+    def __init__(self, pricing: InsuredPricing, notices: Notices):
+        self.pricing = pricing
+        self.notices = notices
+        shares_cost = pricing.in_network or pricing.reimburses
+        self.accumulators = Accumulators(pricing.network_benefits) if shares_cost else None
+        self.ledger = ProgramLedger(pricing.programs, pricing.start_date)
+        self.year = None
+        self.next_year = None
+        self.visit_counts: dict[int, int] = {}
+
+    def visit(self, day: date, phase: str) -> VisitDraft:
+        if self.year is None:
+            self._enter_plan_year(day)
+            self.visit_counts = dict(self.pricing.visits_used)
+        elif day >= self.next_year:
+            self._enter_plan_year(day)
+            if self.accumulators is not None:
+                self.accumulators.reset()
+            self.visit_counts = {}
+            start = anniversary(self.pricing.plan_year_start, self.year)
+            self.notices.add("plan_year_reset", start, day=start)
+        terms = self.pricing.lines[phase]
+        lines = self._lines(day, terms)
+        if self.ledger.programs:
+            share, paid_for = apply_programs(lines, terms, self.ledger, day, self.notices)
+            if share and self.pricing.accumulator_program:
+                # a copay accumulator: the plan does not credit what the programs paid
+                deductible_parts = sum([line.deductible for line in paid_for], ZERO)
+                self.accumulators.add(-min(share, deductible_parts), -share)
+        return VisitDraft(day, phase, self.year, lines, terms)
+
+    def _enter_plan_year(self, day: date) -> None:
+        plan_year_start = self.pricing.plan_year_start
+        self.year = plan_year_of(plan_year_start, day)
+        self.next_year = anniversary(plan_year_start, self.year + 1)
+
+    def _lines(self, day: date, items: tuple[LineTerms, ...]) -> list[LineDraft]:
+        """Adjudicate one visit's lines in the order the visit lists them."""
+        pricing = self.pricing
+        notices = self.notices
+        accumulators = self.accumulators
+        coinsurance = pricing.coinsurance
+        in_network = pricing.in_network
+        ordinal = day.toordinal()
+        counted: set[int] = set()
+        copay_owed: dict[str, Decimal] = {}
+        lines = []
+        for terms in items:
+            policy = None
+            for candidate in terms.policies:  # step 1: the most specific in effect
+                if candidate.starts <= day <= candidate.ends:
+                    policy = candidate
+                    break
+            policy_id = None
+            if policy is not None:
+                policy_id = policy.id
+                reason = policy.refusal  # steps 2-4
+                if reason is None and policy.max_visits is not None:
+                    reason = self._count_visit(policy, counted)  # step 5
+                if reason is not None:
+                    lines.append(self._not_covered(terms, policy, reason, day))  # step 6
+                    continue
+                if policy.needs_diagnosis:
+                    notices.add("diagnosis_required", policy_id, policy_id=policy_id)
+                if ordinal > policy.authorized_through:
+                    notices.tally("prior_authorization_required", policy_id, terms.cash,
+                                  day=day, policy_id=policy_id)  # fmt: skip
+            if in_network:  # 3.3 allowed: the rate in effect, else the default; 3.4
+                allowed, rate_id = terms.default_allowed, None
+                for rate in terms.rates:
+                    if rate.starts <= day <= rate.ends:
+                        allowed, rate_id = rate.allowed, rate.id
+                        break
+                copay = terms.copay
+                if copay is not None:
+                    owed = copay_owed.get(terms.category, copay)
+                    paid = copay_part(allowed, owed, accumulators)
+                    copay_owed[terms.category] = owed - paid
+                    line = covered_line(terms, allowed, allowed - paid, paid, ZERO, paid, ZERO,
+                                        policy_id, rate_id)  # fmt: skip
+                else:
+                    deductible, share = deductible_and_coinsurance(allowed, coinsurance,
+                                                                   accumulators)  # fmt: skip
+                    paid = deductible + share
+                    line = covered_line(terms, allowed, allowed - paid, paid, deductible, ZERO,
+                                        share, policy_id, rate_id)  # fmt: skip
+            elif accumulators is not None:  # 3.5 out of network, reimbursed
+                allowed = terms.out_of_network_allowed
+                deductible, share = deductible_and_coinsurance(allowed, coinsurance, accumulators)
+                line = covered_line(terms, allowed, ZERO, terms.charge, deductible, ZERO, share,
+                                    policy_id)  # fmt: skip
+                line.expected_reimbursement = allowed - deductible - share
+            else:  # out of network, no reimbursement: allowed 0
+                line = covered_line(terms, ZERO, ZERO, terms.charge, policy_id=policy_id)
+            lines.append(line)
+        return lines
+
+    def _count_visit(self, policy, counted: set[int]) -> str | None:
+        """Step 5: the visit counts toward the policy's limit once, if there is room."""
+        if policy.id in counted:
+            return None
+        used = self.visit_counts.get(policy.id, 0)
+        if used >= policy.max_visits:
+            return VISIT_LIMIT
+        self.visit_counts[policy.id] = used + 1
+        counted.add(policy.id)
+        return None
+
+    def _not_covered(self, terms, policy, reason: str, day: date) -> LineDraft:
+        """Step 6: the patient pays the cash price; nothing counts toward the accumulators."""
+        detail = policy.policy.reason if reason == EXCLUSION else None
+        subject = (policy.id, self.year) if reason == VISIT_LIMIT else policy.id
+        self.notices.tally(
+            REFUSAL_NOTICES[reason],
+            subject,
+            terms.cash,
+            day=day,
+            policy_id=policy.id,
+            detail=detail,
+        )
+        return cash_line(terms, reason, detail, policy.id)

@@ -1,0 +1,30 @@
+"""The patient's parts of a covered line's allowed amount (3.4; 3.5 without copays)."""
+
+from decimal import Decimal
+
+from .accumulators import Accumulators
+from .money import ZERO, cents
+
+
+def copay_part(allowed: Decimal, still_owed: Decimal, accumulators: Accumulators) -> Decimal:
+    """A copay line pays min(copay still owed, allowed, OOP remaining); no deductible,
+    no coinsurance. The copay counts toward the OOP maximum only."""
+    part = min(still_owed, allowed, accumulators.out_of_pocket_remaining())
+    accumulators.out_of_pocket_left -= part
+    return part
+
+
+def deductible_and_coinsurance(
+    allowed: Decimal, coinsurance: Decimal, accumulators: Accumulators
+) -> tuple[Decimal, Decimal]:
+    """deductible = min(allowed, deductible remaining, OOP remaining);
+    coinsurance = min(round((allowed - deductible) x coinsurance), OOP remaining after it).
+    Both count toward the OOP maximum, the deductible part toward the deductible."""
+    out_of_pocket = accumulators.out_of_pocket_left
+    if out_of_pocket <= 0:
+        return ZERO, ZERO
+    deductible = min(allowed, accumulators.deductible_remaining(), out_of_pocket)
+    share = min(cents((allowed - deductible) * coinsurance), out_of_pocket - deductible)
+    accumulators.deductible_left -= deductible
+    accumulators.out_of_pocket_left = out_of_pocket - deductible - share
+    return deductible, share

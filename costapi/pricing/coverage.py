@@ -1,0 +1,119 @@
+"""The coverage decision for a line: which policy applies and what it says (3.2)."""
+
+from dataclasses import dataclass
+from datetime import date
+
+from .inputs import Insurance, Policy
+
+ALWAYS = date.max.toordinal()
+NEVER = -1
+
+EXCLUSION = "policy_exclusion"
+DIAGNOSIS = "diagnosis"
+AUTHORIZATION_DENIED = "prior_authorization_denied"
+VISIT_LIMIT = "visit_limit"
+SELF_PAY = "self_pay"
+
+
+@dataclass(frozen=True, slots=True)
+class PolicyTerms:
+    """A policy as it applies to this estimate's diagnosis and authorization.
+
+    `refusal` is the reason code when the policy refuses every line it governs
+    (steps 2-4); `authorized_through` is the last day (ordinal) the visits
+    are authorized: ALWAYS when no authorization is needed, NEVER when it has
+    not been approved.
+    """
+
+    policy: Policy
+    id: int
+    starts: date
+    ends: date
+    refusal: str | None
+    needs_diagnosis: bool
+    authorized_through: int
+    max_visits: int | None
+
+
+def specificity(policy: Policy) -> int:
+    """4 if the service is set + 2 if the category is set + 1 if the modality is set."""
+    return 4 * bool(policy.service) + 2 * bool(policy.category) + bool(policy.modality)
+
+
+def governs(policy: Policy, modality: str, service: str, category: str) -> bool:
+    """Each of modality, service and category is empty (any) or equal to the line's."""
+    return (
+        (not policy.modality or policy.modality == modality)
+        and (not policy.service or policy.service == service)
+        and (not policy.category or policy.category == category)
+    )
+
+
+def normalize_code(code: str) -> str:
+    """ICD-10 codes compare case-insensitively without dots: F33.2 = f332."""
+    return code.replace(".", "").strip().upper()
+
+
+def diagnosis_matches(patterns: tuple[str, ...], codes: tuple[str, ...]) -> bool:
+    """Does any code match any pattern? `F33.*` matches every code starting with F33."""
+    normalized = [normalize_code(code) for code in codes]
+    for pattern in patterns:
+        wanted = normalize_code(pattern)
+        if wanted.endswith("*"):
+            prefix = wanted[:-1]
+            if any(code.startswith(prefix) for code in normalized):
+                return True
+        elif wanted in normalized:
+            return True
+    return False
+
+
+def policy_terms(policy: Policy, insurance: Insurance) -> PolicyTerms:
+    """Steps 2-4 of the coverage decision, fixed for the whole estimate."""
+    patterns = policy.diagnosis_codes
+    codes = insurance.diagnosis_codes
+    status = insurance.prior_authorization
+    refusal = None
+    if not policy.covered:
+        refusal = EXCLUSION
+    elif patterns and codes and not diagnosis_matches(patterns, codes):
+        refusal = DIAGNOSIS
+    elif policy.prior_authorization and status == "denied":
+        refusal = AUTHORIZATION_DENIED
+    authorized_through = ALWAYS
+    if policy.prior_authorization:
+        if status != "approved":
+            authorized_through = NEVER
+        elif insurance.prior_authorization_through is not None:
+            authorized_through = insurance.prior_authorization_through.toordinal()
+    return PolicyTerms(
+        policy,
+        policy.id,
+        policy.effective_from or date.min,
+        policy.effective_to or date.max,
+        refusal,
+        bool(patterns) and not codes,
+        authorized_through,
+        policy.max_visits_per_year,
+    )
+
+
+def ranked_policies(insurance: Insurance) -> tuple[PolicyTerms, ...]:
+    """The payer's policies as they apply to this estimate, most specific first.
+
+    Same specificity (overlapping in time only in bad data): the later
+    effective_from, then the higher id wins, so the choice is deterministic.
+    """
+    ranked = sorted(
+        insurance.payer.policies,
+        key=lambda p: (specificity(p), p.effective_from or date.min, p.id),
+        reverse=True,
+    )
+    return tuple(policy_terms(policy, insurance) for policy in ranked)
+
+
+def candidate_policies(
+    ranked: tuple[PolicyTerms, ...], modality: str, service: str, category: str
+) -> tuple[PolicyTerms, ...]:
+    """The policies that may govern a line; the first in effect on a date applies."""
+    return tuple(terms for terms in ranked if governs(terms.policy, modality, service, category))

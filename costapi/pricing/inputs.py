@@ -1,0 +1,194 @@
+"""What an estimate is computed from: plan, services, payer, benefits, discounts."""
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+CATEGORIES = (
+    "evaluation",
+    "office_visit",
+    "psychotherapy",
+    "administration",
+    "drug",
+    "monitoring",
+    "supply",
+    "other",
+)
+PAYER_KINDS = ("commercial", "medicare", "medicare_advantage", "medicaid", "other")
+AUTHORIZATION_STATES = ("approved", "pending", "denied", "not_requested")
+
+
+@dataclass(frozen=True, slots=True)
+class Service:
+    code: str
+    category: str
+    charge: Decimal
+    cash_price: Decimal | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class VisitItem:
+    service: str
+    units: int = 1
+
+
+@dataclass(frozen=True, slots=True)
+class Phase:
+    name: str
+    kind: str
+    sessions: int
+    interval_days: int | None = None
+    per_week: int | None = None
+    visit: tuple[VisitItem, ...] = ()
+    sessions_min: int | None = None
+    sessions_max: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Plan:
+    code: str
+    modality: str
+    phases: tuple[Phase, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class PhaseOverride:
+    sessions: int | None = None
+    interval_days: int | None = None
+    per_week: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Rate:
+    id: int
+    service: str
+    allowed: Decimal
+    effective_from: date | None = None
+    effective_to: date | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Policy:
+    id: int
+    modality: str | None = None
+    service: str | None = None
+    category: str | None = None
+    covered: bool = True
+    reason: str | None = None
+    prior_authorization: bool = False
+    diagnosis_codes: tuple[str, ...] = ()
+    max_visits_per_year: int | None = None
+    effective_from: date | None = None
+    effective_to: date | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Payer:
+    code: str
+    kind: str
+    default_allowed_percent: Decimal | None = None
+    out_of_network_allowed_percent: Decimal | None = None
+    rates: tuple[Rate, ...] = ()
+    policies: tuple[Policy, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Amounts:
+    """Family (embedded) deductible and out-of-pocket maximum."""
+
+    deductible: Decimal | None = None
+    deductible_met: Decimal = Decimal(0)
+    out_of_pocket_max: Decimal | None = None
+    out_of_pocket_met: Decimal = Decimal(0)
+
+
+@dataclass(frozen=True, slots=True)
+class NetworkBenefits:
+    """The member's out-of-network deductible, coinsurance and maximum."""
+
+    deductible: Decimal | None = None
+    deductible_met: Decimal = Decimal(0)
+    out_of_pocket_max: Decimal | None = None
+    out_of_pocket_met: Decimal = Decimal(0)
+    coinsurance: Decimal | None = None
+    family: Amounts | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Benefits:
+    plan_year_start: date | None = None
+    deductible: Decimal | None = None
+    deductible_met: Decimal = Decimal(0)
+    out_of_pocket_max: Decimal | None = None
+    out_of_pocket_met: Decimal = Decimal(0)
+    coinsurance: Decimal | None = None
+    copays: Mapping[str, Decimal] = field(default_factory=dict)
+    family: Amounts | None = None
+    out_of_network: NetworkBenefits | None = None
+    accumulator_program: bool = False
+    visits_used: Mapping[int, int] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class Program:
+    code: str
+    name: str
+    services: tuple[str, ...] = ()
+    categories: tuple[str, ...] = ()
+    payer_kinds: tuple[str, ...] = ()
+    patient_pays_per_visit: Decimal = Decimal(0)
+    annual_max: Decimal | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Tier:
+    max_percent_of_poverty: int
+    percent_off: Decimal
+
+
+@dataclass(frozen=True, slots=True)
+class SlidingScale:
+    code: str
+    name: str
+    poverty_base: Decimal
+    poverty_per_additional_person: Decimal
+    tiers: tuple[Tier, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class PackagePrice:
+    code: str
+    name: str
+    plan: str
+    phase: str
+    sessions: int
+    price: Decimal
+
+
+@dataclass(frozen=True, slots=True)
+class SelfPay:
+    household_income: Decimal | None = None
+    household_size: int | None = None
+    discounts: tuple[SlidingScale | PackagePrice, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Insurance:
+    payer: Payer
+    network: str = "in"
+    benefits: Benefits = field(default_factory=Benefits)
+    diagnosis_codes: tuple[str, ...] = ()
+    prior_authorization: str = "not_requested"
+    prior_authorization_through: date | None = None
+    programs: tuple[Program, ...] = ()
+    programs_used: Mapping[str, Decimal] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class EstimateInput:
+    plan: Plan
+    services: Mapping[str, Service]
+    start_date: date
+    coverage: SelfPay | Insurance
+    overrides: Mapping[str, PhaseOverride] = field(default_factory=dict)

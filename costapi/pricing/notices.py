@@ -1,0 +1,190 @@
+"""Warnings: one per code and subject, worded for patients."""
+
+from datetime import date
+from decimal import Decimal
+
+from .results import Notice
+
+MONTH_NAMES = (
+    "January", "February", "March", "April", "May", "June",
+    "July", "August", "September", "October", "November", "December",
+)  # fmt: skip
+
+
+def dollars(amount: Decimal) -> str:
+    return f"${amount:,.2f}"
+
+
+def long_date(day: date) -> str:
+    return f"{MONTH_NAMES[day.month - 1]} {day.day}, {day.year}"
+
+
+def month_of(day: date) -> str:
+    return f"{day.year:04d}-{day.month:02d}"
+
+
+class _Draft:
+    __slots__ = ("code", "amount", "date", "month", "policy_id", "detail")
+
+    def __init__(self, code, amount, day, month, policy_id, detail):
+        self.code = code
+        self.amount = amount
+        self.date = day
+        self.month = month
+        self.policy_id = policy_id
+        self.detail = detail
+
+
+class Notices:
+    """Collects warnings in the order they first occur, one per code and subject."""
+
+    __slots__ = ("_drafts",)
+
+    def __init__(self):
+        self._drafts: dict[tuple, _Draft] = {}
+
+    def add(
+        self, code, subject=None, *, amount=None, day=None, month=None, policy_id=None, detail=None
+    ):
+        """Warn once per code and subject; a repeat is ignored."""
+        key = (code, subject)
+        if key not in self._drafts:
+            self._drafts[key] = _Draft(code, amount, day, month, policy_id, detail)
+
+    def tally(self, code, subject, amount, *, day=None, policy_id=None, detail=None):
+        """Like add(), but a repeat adds its amount to the first one's."""
+        draft = self._drafts.get((code, subject))
+        if draft is None:
+            self._drafts[(code, subject)] = _Draft(code, amount, day, None, policy_id, detail)
+        else:
+            draft.amount += amount
+
+    def extend(self, other: "Notices") -> None:
+        for (code, subject), d in other._drafts.items():
+            self.add(
+                code,
+                subject,
+                amount=d.amount,
+                day=d.date,
+                month=d.month,
+                policy_id=d.policy_id,
+                detail=d.detail,
+            )
+
+    def freeze(self) -> tuple[Notice, ...]:
+        return tuple(
+            Notice(
+                d.code,
+                MESSAGES[d.code](d),
+                d.amount,
+                d.date,
+                d.month,
+                d.policy_id,
+            )
+            for d in self._drafts.values()
+        )
+
+
+def _authorization_required(d: _Draft) -> str:
+    return (
+        f"Your plan needs prior authorization for some of these services from "
+        f"{long_date(d.date)}. If it is denied, you would pay the cash price of "
+        f"{dollars(d.amount)} for them."
+    )
+
+
+def _diagnosis_required(d: _Draft) -> str:
+    return (
+        "Your plan covers some of these services only for certain diagnoses. "
+        "Add your diagnosis codes to confirm the estimate."
+    )
+
+
+def _not_covered(d: _Draft) -> str:
+    why = f" ({d.detail})" if d.detail else ""
+    return (
+        f"Your plan does not cover some of these services{why}. "
+        f"You would pay the cash price of {dollars(d.amount)} for them."
+    )
+
+
+def _diagnosis_not_covered(d: _Draft) -> str:
+    return (
+        "Your plan does not cover some of these services for the diagnosis given. "
+        f"You would pay the cash price of {dollars(d.amount)} for them."
+    )
+
+
+def _authorization_denied(d: _Draft) -> str:
+    return (
+        "Prior authorization was denied, so your plan does not cover some of these "
+        f"services. You would pay the cash price of {dollars(d.amount)} for them."
+    )
+
+
+def _visit_limit(d: _Draft) -> str:
+    return (
+        "Your plan covers only a limited number of these visits each plan year. "
+        f"Visits from {long_date(d.date)} are over the limit; you would pay the cash "
+        f"price of {dollars(d.amount)} for them."
+    )
+
+
+def _out_of_network(d: _Draft) -> str:
+    return (
+        "This clinic is out of network for your plan: you pay the full charge at each "
+        "visit and can send the claims to your plan. Any reimbursement shown is "
+        "an expectation, not a guarantee."
+    )
+
+
+def _no_reimbursement(d: _Draft) -> str:
+    if d.detail in ("medicare", "medicaid"):
+        plan = "Medicare" if d.detail == "medicare" else "Medicaid"
+        return (
+            f"{plan} does not pay for care from out-of-network providers, so no "
+            "reimbursement is expected."
+        )
+    return "No out-of-network benefits were given for your plan, so no reimbursement is expected."
+
+
+def _explained(d: _Draft) -> str:
+    return d.detail
+
+
+def _assistance_exhausted(d: _Draft) -> str:
+    return (
+        f"The {d.detail} reaches its yearly maximum of {dollars(d.amount)} on "
+        f"{long_date(d.date)}; from then on you pay your full share."
+    )
+
+
+def _plan_year_reset(d: _Draft) -> str:
+    return (
+        f"Your plan year starts again on {long_date(d.date)}: your deductible and "
+        "out-of-pocket maximum start over from zero."
+    )
+
+
+def _self_pay_cheaper(d: _Draft) -> str:
+    return (
+        f"Paying the clinic's cash prices ({dollars(d.amount)}) would cost you less "
+        "than this estimate with your insurance."
+    )
+
+
+MESSAGES = {
+    "prior_authorization_required": _authorization_required,
+    "diagnosis_required": _diagnosis_required,
+    "not_covered": _not_covered,
+    "diagnosis_not_covered": _diagnosis_not_covered,
+    "prior_authorization_denied": _authorization_denied,
+    "visit_limit": _visit_limit,
+    "out_of_network": _out_of_network,
+    "out_of_network_no_reimbursement": _no_reimbursement,
+    "assistance_not_applicable": _explained,
+    "assistance_exhausted": _assistance_exhausted,
+    "plan_year_reset": _plan_year_reset,
+    "self_pay_cheaper": _self_pay_cheaper,
+    "discount_not_applicable": _explained,
+}

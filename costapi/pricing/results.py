@@ -1,0 +1,133 @@
+"""What an estimate reports (api.md "Estimates" response); money in cents."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+
+@dataclass(frozen=True, slots=True)
+class Line:
+    service: str
+    units: int
+    charge: Decimal
+    allowed: Decimal
+    insurance_pays: Decimal
+    assistance_pays: Decimal
+    discount: Decimal
+    patient_pays: Decimal
+    deductible: Decimal
+    copay: Decimal
+    coinsurance: Decimal
+    not_covered: Decimal
+    expected_reimbursement: Decimal
+    covered: bool
+    reason: str | None
+    reason_detail: str | None
+    policy_id: int | None
+    rate_id: int | None
+
+    @property
+    def net_patient_cost(self) -> Decimal:
+        return self.patient_pays - self.expected_reimbursement
+
+
+@dataclass(frozen=True, slots=True)
+class Visit:
+    date: date
+    phase: str
+    patient_pays: Decimal
+    net_patient_cost: Decimal
+    lines: tuple[Line, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class PhaseSummary:
+    name: str
+    kind: str
+    sessions: int
+    first_date: date | None
+    last_date: date | None
+    patient_pays: Decimal
+    insurance_pays: Decimal
+    net_patient_cost: Decimal
+
+
+@dataclass(frozen=True, slots=True)
+class MonthSummary:
+    month: str
+    visits: int
+    patient_pays: Decimal
+    net_patient_cost: Decimal
+
+
+@dataclass(frozen=True, slots=True)
+class PlanYearSummary:
+    start: date
+    end: date
+    visits: int
+    patient_pays: Decimal
+    insurance_pays: Decimal
+    deductible: Decimal
+    copay: Decimal
+    coinsurance: Decimal
+    net_patient_cost: Decimal
+
+
+@dataclass(frozen=True, slots=True)
+class Totals:
+    charges: Decimal
+    allowed: Decimal
+    insurance_pays: Decimal
+    assistance_pays: Decimal
+    discount: Decimal
+    patient_pays: Decimal
+    deductible: Decimal
+    copay: Decimal
+    coinsurance: Decimal
+    not_covered: Decimal
+    expected_reimbursement: Decimal
+    net_patient_cost: Decimal
+
+
+@dataclass(frozen=True, slots=True)
+class Range:
+    """Net patient cost with every open phase at its shortest and longest."""
+
+    low: Decimal
+    high: Decimal
+
+
+@dataclass(frozen=True, slots=True)
+class Notice:
+    """A warning: one per code and subject, in words a patient can read."""
+
+    code: str
+    message: str
+    amount: Decimal | None = None
+    date: date | None = None
+    month: str | None = None
+    policy_id: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class DataVersions:
+    policies: tuple[int, ...]
+    rates: tuple[int, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Estimate:
+    plan: str
+    start_date: date
+    currency: str
+    totals: Totals
+    range: Range | None
+    phases: tuple[PhaseSummary, ...]
+    months: tuple[MonthSummary, ...]
+    plan_years: tuple[PlanYearSummary, ...]
+    visits: tuple[Visit, ...]
+    warnings: tuple[Notice, ...]
+    data_versions: DataVersions
+    self_pay_total: Decimal

@@ -1,0 +1,128 @@
+"""Per-estimate lookups: what each visit line costs and which terms govern it."""
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from .coverage import PolicyTerms, candidate_policies, ranked_policies
+from .inputs import Insurance, Rate, Service, VisitItem
+from .money import cents
+from .schedule import PlannedPhase
+
+
+@dataclass(frozen=True, slots=True)
+class RateTerms:
+    starts: date
+    ends: date
+    id: int
+    allowed: Decimal
+
+
+@dataclass(frozen=True, slots=True)
+class LineTerms:
+    """One visit item (service x units) priced once for the whole estimate.
+
+    charge = unit charge x units and cash = unit cash price x units, each
+    rounded to cents. Allowed (3.3): each rate's allowed x units (the one in
+    effect on the visit date applies), else charge x default_allowed_percent,
+    else the charge; out of network charge x out_of_network_allowed_percent,
+    else the charge. `programs` are indices of the programs that pay for it.
+    """
+
+    code: str
+    category: str
+    units: int
+    charge: Decimal
+    cash: Decimal
+    policies: tuple[PolicyTerms, ...] = ()
+    rates: tuple[RateTerms, ...] = ()
+    default_allowed: Decimal = Decimal("0.00")
+    out_of_network_allowed: Decimal = Decimal("0.00")
+    copay: Decimal | None = None
+    programs: tuple[int, ...] = ()
+
+
+def line_charges(service: Service, units: int) -> tuple[Decimal, Decimal]:
+    """Charge and cash price of `units` of a service, in cents (cash defaults to charge)."""
+    charge = cents(service.charge * units)
+    cash = charge if service.cash_price is None else cents(service.cash_price * units)
+    return charge, cash
+
+
+def self_pay_lines(
+    phases: tuple[PlannedPhase, ...], services: Mapping[str, Service]
+) -> dict[str, tuple[LineTerms, ...]]:
+    """Line terms per phase name, for self-pay (prices only)."""
+    cache: dict[tuple[str, int], LineTerms] = {}
+
+    def terms(item: VisitItem) -> LineTerms:
+        key = (item.service, item.units)
+        if key not in cache:
+            service = services[item.service]
+            cache[key] = LineTerms(
+                item.service, service.category, item.units, *line_charges(service, item.units)
+            )
+        return cache[key]
+
+    return {phase.name: tuple(terms(item) for item in phase.visit) for phase in phases}
+
+
+def insured_lines(
+    phases: tuple[PlannedPhase, ...],
+    services: Mapping[str, Service],
+    modality: str,
+    insurance: Insurance,
+    copays: Mapping[str, Decimal],
+    program_services: list[tuple[frozenset, frozenset]],
+) -> dict[str, tuple[LineTerms, ...]]:
+    """Line terms per phase name, with policies, rates, copay and programs."""
+    payer = insurance.payer
+    policies = ranked_policies(insurance)
+    rates_by_service: dict[str, list[Rate]] = {}
+    for rate in payer.rates:
+        rates_by_service.setdefault(rate.service, []).append(rate)
+    cache: dict[tuple[str, int], LineTerms] = {}
+
+    def terms(item: VisitItem) -> LineTerms:
+        key = (item.service, item.units)
+        if key in cache:
+            return cache[key]
+        service = services[item.service]
+        code, category, units = item.service, service.category, item.units
+        charge, cash = line_charges(service, units)
+        rates = sorted(
+            rates_by_service.get(item.service, ()),
+            key=lambda r: (r.effective_from or date.min, r.id),
+            reverse=True,
+        )
+        percent = payer.default_allowed_percent
+        out_percent = payer.out_of_network_allowed_percent
+        cache[key] = LineTerms(
+            code,
+            category,
+            units,
+            charge,
+            cash,
+            candidate_policies(policies, modality, code, category),
+            tuple(
+                RateTerms(
+                    r.effective_from or date.min,
+                    r.effective_to or date.max,
+                    r.id,
+                    cents(r.allowed * units),
+                )
+                for r in rates
+            ),
+            charge if percent is None else cents(charge * percent),
+            charge if out_percent is None else cents(charge * out_percent),
+            copays.get(category),
+            tuple(
+                index
+                for index, (codes, categories) in enumerate(program_services)
+                if code in codes or category in categories
+            ),
+        )
+        return cache[key]
+
+    return {phase.name: tuple(terms(item) for item in phase.visit) for phase in phases}
