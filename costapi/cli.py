@@ -1,4 +1,4 @@
-"""Flask commands: `db` (migrations), `fixtures load`, `keys` (API keys)."""
+"""Flask commands: `db` (migrations), `fixtures load`, `keys` (API keys), `eligibility purge`."""
 import click
 from flask import current_app
 from flask.cli import AppGroup
@@ -9,6 +9,7 @@ from costapi.models.auth import ROLES
 db_cli = AppGroup("db", help="Database schema migrations (Alembic).")
 fixtures_cli = AppGroup("fixtures", help="Seed rule data.")
 keys_cli = AppGroup("keys", help="API keys.")
+eligibility_cli = AppGroup("eligibility", help="Real-time eligibility checks.")
 
 
 def _url():
@@ -100,6 +101,17 @@ def keys_revoke(key_id):
     click.echo(f"revoked key {key.id} ({key.name})")
 
 
+@eligibility_cli.command("purge")
+@click.option("--days", type=click.IntRange(min=0), default=None,
+              help="Keep raw answers this many days (default: ELIGIBILITY_RETENTION_DAYS).")
+def eligibility_purge(days):
+    """Delete raw clearinghouse answers older than the retention (derived benefits stay)."""
+    from costapi.services.eligibility import purge_raw_answers
+
+    days = current_app.config["ELIGIBILITY_RETENTION_DAYS"] if days is None else days
+    click.echo(f"purged {purge_raw_answers(days)} raw answers older than {days} days")
+
+
 def register_commands(app):
-    for group in (db_cli, fixtures_cli, keys_cli):
+    for group in (db_cli, fixtures_cli, keys_cli, eligibility_cli):
         app.cli.add_command(group)

@@ -11,8 +11,21 @@ class Config:
     LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
     ELIGIBILITY_API_URL = os.environ.get("ELIGIBILITY_API_URL", "")
     ELIGIBILITY_API_KEY = os.environ.get("ELIGIBILITY_API_KEY", "")
+    ELIGIBILITY_CONNECT_TIMEOUT = float(os.environ.get("ELIGIBILITY_CONNECT_TIMEOUT", "3.05"))
+    ELIGIBILITY_READ_TIMEOUT = float(os.environ.get("ELIGIBILITY_READ_TIMEOUT", "30"))
+    ELIGIBILITY_TOTAL_TIMEOUT = float(os.environ.get("ELIGIBILITY_TOTAL_TIMEOUT", "45"))
+    ELIGIBILITY_MAX_RETRIES = int(os.environ.get("ELIGIBILITY_MAX_RETRIES", "2"))
+    ELIGIBILITY_BACKOFF_SECONDS = float(os.environ.get("ELIGIBILITY_BACKOFF_SECONDS", "0.5"))
+    ELIGIBILITY_MAX_WAIT_SECONDS = float(os.environ.get("ELIGIBILITY_MAX_WAIT_SECONDS", "5"))
+    ELIGIBILITY_REUSE_MINUTES = int(os.environ.get("ELIGIBILITY_REUSE_MINUTES", "1440"))
+    ELIGIBILITY_RETENTION_DAYS = int(os.environ.get("ELIGIBILITY_RETENTION_DAYS", "30"))
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     CORS_ORIGINS = _list("CORS_ORIGINS")
+    PUBLIC_RATE_LIMIT = os.environ.get("PUBLIC_RATE_LIMIT", "30/minute")
+    WEBSITE_RATE_LIMIT = os.environ.get("WEBSITE_RATE_LIMIT", "600/minute")
+    PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "0"))
+    RATELIMIT_ENABLED = os.environ.get("RATELIMIT_ENABLED", "true").lower() not in (
+        "0", "false", "no", "off")
     CLINIC_NAME = os.environ.get("CLINIC_NAME", "Example Ketamine Clinic")
     CLINIC_NPI = os.environ.get("CLINIC_NPI", "1999999984")
     CLINIC_TIN = os.environ.get("CLINIC_TIN", "00-0000000")
@@ -34,4 +47,7 @@ class Config:
 
 class TestConfig(Config):
     TESTING = True
+    RATELIMIT_ENABLED = False  # tests of the limits turn it on in their own app
     DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
+    ELIGIBILITY_API_URL = ""  # tests set it and answer through requests-mock
+    ELIGIBILITY_BACKOFF_SECONDS = 0.0

@@ -1,20 +1,24 @@
 """HTTP layer: one module per resource, thin over the use cases."""
+from costapi import web
 from costapi.api import (
     access,
     catalog,
     discounts,
+    eligibility,
     errors,
     estimates,
     fields,
     good_faith,
+    limits,
     operations,
     payers,
     plans,
     programs,
+    public,
 )
 
 BLUEPRINTS = (operations.blp, catalog.blp, plans.blp, payers.blp, programs.blp, discounts.blp,
-              estimates.blp, good_faith.blp)
+              estimates.blp, good_faith.blp, public.blp, eligibility.blp)
 
 
 def register_api(app):
@@ -29,6 +33,8 @@ def register_api(app):
         api.register_blueprint(blueprint)
     errors.register(app)
     app.before_request(access.authenticate)
+    limits.init_app(app)  # after authenticate: a website key gets its own limit
+    app.register_blueprint(web.blp)
     missing = access.undeclared_routes(app)
     if missing:
         raise RuntimeError(f"routes without declared roles: {missing}")

@@ -29,7 +29,7 @@ class Api(flask_smorest.Api):
 
 
 def handle_service_error(error):
-    return error_body(error.status, error.message, error.errors), error.status
+    return error_body(error.status, error.message, error.errors), error.status, error.headers
 
 
 def handle_database_error(error):

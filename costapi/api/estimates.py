@@ -79,7 +79,7 @@ class Preview(MethodView):
     @blp.response(200, EstimateSchema)
     def post(self, data):
         """Estimate without storing anything"""
-        return json_response(estimates.to_json(estimates.preview(data)))
+        return json_response(estimates.preview(data))
 
 
 @blp.route("/compare")

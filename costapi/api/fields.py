@@ -1,10 +1,11 @@
 """Field types of the contract: money and fractions as strings, short codes."""
 import re
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from marshmallow import ValidationError, fields, validate
 
-CENT = Decimal("0.01")
+from costapi.pricing.money import decimal_text
+
 MONEY_LIMIT = Decimal("1000000000")
 CODE_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$"
 CATEGORIES = (
@@ -13,16 +14,6 @@ CATEGORIES = (
 )
 MODALITIES = ("esketamine_nasal", "ketamine_iv", "ketamine_im", "ketamine_oral", "kap", "other")
 PAYER_KINDS = ("commercial", "medicare", "medicare_advantage", "medicaid", "other")
-
-
-def decimal_text(value):
-    """Two decimals, or more where a unit price or fraction needs them ("12.3456")."""
-    if value is None:
-        return None
-    amount = Decimal(value)
-    if amount == amount.quantize(CENT):
-        return str(amount.quantize(CENT, ROUND_HALF_UP))
-    return f"{amount.normalize():f}"
 
 
 class Money(fields.Field):

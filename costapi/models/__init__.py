@@ -3,10 +3,11 @@ from costapi.models.assistance import Program
 from costapi.models.auth import ApiKey
 from costapi.models.catalog import Service
 from costapi.models.discounts import Discount
+from costapi.models.eligibility import EligibilityCheck
 from costapi.models.estimates import Estimate, IdempotencyKey
 from costapi.models.generation import RuleGeneration
 from costapi.models.payers import Payer, Policy, Rate
 from costapi.models.plans import Plan
 
-__all__ = ["ApiKey", "Discount", "Estimate", "IdempotencyKey", "Payer", "Plan", "Policy",
-           "Program", "Rate", "RuleGeneration", "Service"]
+__all__ = ["ApiKey", "Discount", "EligibilityCheck", "Estimate", "IdempotencyKey", "Payer",
+           "Plan", "Policy", "Program", "Rate", "RuleGeneration", "Service"]

@@ -9,6 +9,11 @@ def utcnow():
     return datetime.now(UTC)
 
 
+def as_utc(moment):
+    """SQLite hands back naive datetimes; they were stored in UTC."""
+    return moment if moment is None or moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
 class Versioned:
     """One row per version of a code; the current one has no `superseded_at`."""
 

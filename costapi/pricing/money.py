@@ -12,6 +12,16 @@ def cents(amount: Decimal) -> Decimal:
     return amount.quantize(CENT, ROUND_HALF_UP)
 
 
+def decimal_text(amount: Decimal | None) -> str | None:
+    """Two decimals, or more where a unit price or fraction needs them ("12.50", "0.125")."""
+    if amount is None:
+        return None
+    amount = Decimal(amount)
+    if amount == amount.quantize(CENT):
+        return str(cents(amount))
+    return f"{amount.normalize():f}"
+
+
 def optional_cents(amount: Decimal | None, missing: Decimal) -> Decimal:
     """Cents of an optional input amount, or `missing` when it is absent."""
     return missing if amount is None else cents(Decimal(amount))

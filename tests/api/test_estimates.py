@@ -279,3 +279,18 @@ def test_unknown_estimate_is_404(client, billing):
     assert client.get("/api/v1/estimates/short", headers=billing).status_code == 404
 
 
+
+
+def test_the_fast_json_equals_the_plain_dict_body(app):
+    """body_json (orjson over the engine's dataclasses) and body (as_dict) agree exactly."""
+    import orjson
+
+    from costapi.api.estimate_requests import EstimateRequestSchema
+    from costapi.services import estimates
+
+    requests = [spravato(programs=["spravato-savings"]), self_pay(), spravato(network="out")]
+    with app.app_context():
+        for raw in requests:
+            computed = estimates.compute(EstimateRequestSchema().load(raw))
+            assert orjson.loads(estimates.body_json(computed)) == orjson.loads(
+                estimates.to_json(estimates.body(computed)))

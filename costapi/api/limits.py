@@ -1,0 +1,60 @@
+"""Exposure of the public calculator: client address behind proxies, rate limits, CORS.
+
+Runs after `access.authenticate`, so `g.api_key` is known: a `website` key is counted by
+key, with WEBSITE_RATE_LIMIT; every other caller by client address, with PUBLIC_RATE_LIMIT.
+One bucket covers all of /api/v1/public/*. A breach is a JSON 429 with Retry-After.
+"""
+from flask import current_app, g
+from flask_cors import CORS
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from costapi.api import public
+
+LIMITED_METHODS = ["get", "head", "post"]  # a CORS preflight (OPTIONS) is not counted
+EXPOSED_HEADERS = ["ETag", "Retry-After", "X-RateLimit-Limit", "X-RateLimit-Remaining",
+                   "X-RateLimit-Reset", "X-Pagination"]
+
+
+def _website_key():
+    key = g.get("api_key")
+    return key if key is not None and key.role == "website" else None
+
+
+def client_key():
+    """Whom a request is counted for: a website key, or the client's address."""
+    key = _website_key()
+    return f"key:{key.id}" if key is not None else f"addr:{get_remote_address()}"
+
+
+def current_limit():
+    config = current_app.config
+    return config["WEBSITE_RATE_LIMIT"] if _website_key() else config["PUBLIC_RATE_LIMIT"]
+
+
+def _retry_after_only_when_limited(response):
+    if response.status_code not in (429, 503):
+        response.headers.pop("Retry-After", None)
+    return response
+
+
+def init_app(app):
+    """Trust PROXY_COUNT proxies' X-Forwarded-For; limit and open (CORS) the public API."""
+    proxies = app.config.get("PROXY_COUNT", 0)
+    if proxies:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)
+    app.after_request(_retry_after_only_when_limited)  # runs after the limiter's headers
+    limiter = Limiter(client_key, app=app, headers_enabled=True, key_prefix="costapi",
+                      in_memory_fallback_enabled=True, swallow_errors=True)
+    limiter.shared_limit(current_limit, scope="public", methods=LIMITED_METHODS,
+                         error_message="Too many requests: try again after Retry-After "
+                                       "seconds.")(public.blp)
+    app.extensions["costapi_limiter"] = limiter
+    origins = app.config.get("CORS_ORIGINS") or []
+    if origins:
+        CORS(app, resources={r"/api/v1/public/*": {"origins": origins}},
+             methods=["GET", "HEAD", "POST", "OPTIONS"],
+             allow_headers=["Content-Type", "Authorization", "If-None-Match"],
+             expose_headers=EXPOSED_HEADERS, max_age=600)
+    return limiter

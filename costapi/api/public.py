@@ -1,0 +1,244 @@
+"""The public cost calculator: what a patient may see, and an estimate without PHI."""
+import hashlib
+from datetime import date
+
+import orjson
+from flask import Response, g, request
+from flask.views import MethodView
+from flask_smorest import Blueprint
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+
+from costapi.api.access import PUBLIC, allow
+from costapi.api.fields import MODALITIES, PAYER_KINDS, Code, Fraction, Money
+from costapi.services import estimates, public
+
+blp = Blueprint("public", __name__, url_prefix="/api/v1/public",
+                description="The patient cost calculator: no key needed (a website key raises "
+                            "the rate limit).")
+
+TOO_MANY = "Too many requests from this client: see Retry-After."
+INSURANCE_ONLY = ("payer", "network", "deductible", "deductible_met", "coinsurance", "copay",
+                  "out_of_pocket_max", "out_of_pocket_met", "plan_year_start")
+STATUSES = tuple(public.COVERAGE_LABELS)
+
+
+class PublicPhaseSchema(Schema):
+    name = fields.String(required=True)
+    kind = fields.String(required=True)
+    sessions = fields.Integer(required=True)
+    sessions_min = fields.Integer(allow_none=True)
+    sessions_max = fields.Integer(allow_none=True)
+    cadence = fields.String(required=True, metadata={"example": "twice a week"})
+
+
+class PublicPlanSchema(Schema):
+    code = fields.String(required=True)
+    name = fields.String(required=True)
+    modality = fields.String(required=True, validate=validate.OneOf(MODALITIES))
+    description = fields.String(allow_none=True)
+    visits = fields.Integer(required=True, metadata={"description": "visits as planned"})
+    phases = fields.List(fields.Nested(PublicPhaseSchema), required=True)
+
+
+class ModalityCoverageSchema(Schema):
+    modality = fields.String(required=True)
+    status = fields.String(required=True, validate=validate.OneOf(STATUSES))
+    label = fields.String(required=True, metadata={"example": "Usually covered"})
+
+
+class PublicPayerSchema(Schema):
+    code = fields.String(required=True)
+    name = fields.String(required=True)
+    kind = fields.String(required=True, validate=validate.OneOf(PAYER_KINDS))
+    coverage = fields.List(fields.Nested(ModalityCoverageSchema), required=True, metadata={
+        "description": "Per treatment modality the clinic offers, from the payer's policies."})
+
+
+class PublicEstimateRequestSchema(Schema):
+    """Plan, start date and coverage. Unknown fields (such as a name) are a 422."""
+
+    plan = Code(required=True)
+    start_date = fields.Date(required=True)
+    coverage = fields.String(required=True, validate=validate.OneOf(("self_pay", "insurance")))
+    payer = Code(metadata={"description": "Required for insurance."})
+    network = fields.String(validate=validate.OneOf(("in", "out")),
+                            metadata={"description": "in (default) or out of network"})
+    deductible = Money(allow_none=True)
+    deductible_met = Money(allow_none=True)
+    coinsurance = Fraction(allow_none=True)
+    copay = Money(allow_none=True, metadata={
+        "description": "Per visit, for office visits and evaluations (in network)."})
+    out_of_pocket_max = Money(allow_none=True)
+    out_of_pocket_met = Money(allow_none=True)
+    plan_year_start = fields.Date(allow_none=True, metadata={
+        "description": "Default: January 1 of the start date's year."})
+
+    @validates_schema(skip_on_field_errors=False)  # every bad field in one answer
+    def coverage_fields(self, data, **kwargs):
+        errors = {}
+        start = data.get("start_date")
+        if start is not None and not date(2000, 1, 1) <= start <= date(2100, 12, 31):
+            errors["start_date"] = ["A start date between 2000 and 2100."]
+        if data.get("coverage") == "insurance" and not data.get("payer"):
+            errors["payer"] = ["Choose your insurer, or choose no insurance."]
+        if data.get("coverage") == "self_pay":
+            for name in INSURANCE_ONLY:
+                if data.get(name) is not None:
+                    errors[name] = ["Only with insurance."]
+        for total, met in (("deductible", "deductible_met"),
+                           ("out_of_pocket_max", "out_of_pocket_met")):
+            if data.get(total) is not None and data.get(met) is not None \
+                    and data[met] > data[total]:
+                errors[met] = [f"May not be more than the {total.replace('_', ' ')}."]
+        if errors:
+            raise ValidationError(errors)
+
+
+money_fields = {name: Money(required=True) for name in (
+    "patient_pays", "assistance_pays", "deductible", "copay", "coinsurance", "not_covered",
+    "expected_reimbursement", "net_patient_cost")}
+PublicTotalsSchema = Schema.from_dict(money_fields, name="PublicTotals")
+RangeSchema = Schema.from_dict({"low": Money(required=True), "high": Money(required=True)},
+                               name="PublicRange")
+
+
+class PublicPayerRefSchema(Schema):
+    code = fields.String(required=True)
+    name = fields.String(required=True)
+    kind = fields.String(required=True)
+
+
+class PublicCoverageSchema(Schema):
+    type = fields.String(required=True)
+    payer = fields.Nested(PublicPayerRefSchema, allow_none=True)
+    network = fields.String(allow_none=True)
+    plan_year_start = fields.Date(allow_none=True)
+
+
+class PublicPhaseCostSchema(Schema):
+    name = fields.String(required=True)
+    kind = fields.String(required=True)
+    sessions = fields.Integer(required=True)
+    first_date = fields.Date(allow_none=True)
+    last_date = fields.Date(allow_none=True)
+    patient_pays = Money(required=True)
+    net_patient_cost = Money(required=True)
+
+
+class PublicMonthSchema(Schema):
+    month = fields.String(required=True, metadata={"example": "2027-01"})
+    visits = fields.Integer(required=True)
+    patient_pays = Money(required=True)
+    net_patient_cost = Money(required=True)
+    by_kind = fields.Dict(keys=fields.String(), values=Money(), required=True, metadata={
+        "description": "The month's patient_pays split by phase kind (induction, ...)."})
+
+
+class PublicPlanYearSchema(Schema):
+    start = fields.Date(required=True)
+    end = fields.Date(required=True)
+    visits = fields.Integer(required=True)
+    patient_pays, deductible, copay, coinsurance, net_patient_cost = (
+        Money(required=True) for _ in range(5))
+
+
+class PublicProgramSchema(Schema):
+    code = fields.String(required=True)
+    name = fields.String(required=True)
+
+
+class PublicWarningSchema(Schema):
+    code = fields.String(required=True)
+    message = fields.String(required=True)
+    amount = Money()
+    date = fields.Date()
+    month = fields.String()
+
+
+class PublicEstimateSchema(Schema):
+    currency = fields.String(required=True)
+    plan = fields.String(required=True)
+    plan_name = fields.String(required=True)
+    start_date = fields.Date(required=True)
+    coverage = fields.Nested(PublicCoverageSchema, required=True)
+    totals = fields.Nested(PublicTotalsSchema, required=True)
+    self_pay_total = Money(required=True, metadata={
+        "description": "The same schedule at the clinic's cash prices."})
+    range = fields.Nested(RangeSchema, allow_none=True)
+    phase_kinds = fields.List(fields.String(), required=True)
+    phases = fields.List(fields.Nested(PublicPhaseCostSchema), required=True)
+    months = fields.List(fields.Nested(PublicMonthSchema), required=True)
+    plan_years = fields.List(fields.Nested(PublicPlanYearSchema), required=True)
+    programs = fields.List(fields.Nested(PublicProgramSchema), required=True, metadata={
+        "description": "Assistance programs applied to this estimate."})
+    warnings = fields.List(fields.Nested(PublicWarningSchema), required=True)
+    notice = fields.String(required=True)
+
+
+IF_NONE_MATCH = {"name": "If-None-Match", "in": "header", "required": False,
+                 "schema": {"type": "string"},
+                 "description": "The ETag of a copy you hold: 304 while it is current."}
+
+
+def _listing(items, pagination_parameters):
+    """A page of a public list with a strong ETag over the page and its position; 304 when
+    If-None-Match holds it."""
+    pagination_parameters.item_count = len(items)
+    first, size = pagination_parameters.first_item, pagination_parameters.page_size
+    page = items[first:first + size]
+    tag = hashlib.sha256(orjson.dumps([len(items), first, size, page],
+                                      option=orjson.OPT_SORT_KEYS)).hexdigest()[:40]
+    if request.if_none_match.contains(tag):
+        return Response(status=304, headers={"ETag": f'"{tag}"'})
+    g.public_etag = tag
+    return page
+
+
+@blp.after_request
+def cacheable_lists(response):
+    tag = g.pop("public_etag", None)
+    if tag is not None and response.status_code == 200:
+        response.set_etag(tag)
+    if response.status_code in (200, 304) and "ETag" in response.headers:
+        response.headers["Cache-Control"] = "public, no-cache"
+    return response
+
+
+LIST_DOCS = {"parameters": [IF_NONE_MATCH]}
+
+
+@blp.route("/plans")
+class PublicPlans(MethodView):
+    @allow(PUBLIC)
+    @blp.doc(**LIST_DOCS)
+    @blp.response(200, PublicPlanSchema(many=True))
+    @blp.alt_response(304, description="Not modified: the ETag in If-None-Match is current.")
+    @blp.alt_response(429, description=TOO_MANY)
+    @blp.paginate(page_size=100, max_page_size=100)
+    def get(self, pagination_parameters):
+        """Treatments the clinic offers, with their schedules (ETag; 304 for If-None-Match)"""
+        return _listing(public.public_plans(), pagination_parameters)
+
+
+@blp.route("/payers")
+class PublicPayers(MethodView):
+    @allow(PUBLIC)
+    @blp.doc(**LIST_DOCS)
+    @blp.response(200, PublicPayerSchema(many=True))
+    @blp.alt_response(304, description="Not modified: the ETag in If-None-Match is current.")
+    @blp.alt_response(429, description=TOO_MANY)
+    @blp.paginate(page_size=100, max_page_size=100)
+    def get(self, pagination_parameters):
+        """Insurers, and whether each treatment is usually covered (no rates)"""
+        return _listing(public.public_payers(), pagination_parameters)
+
+
+@blp.route("/estimate")
+class PublicEstimate(MethodView):
+    @allow(PUBLIC)
+    @blp.arguments(PublicEstimateRequestSchema())
+    @blp.response(200, PublicEstimateSchema)
+    @blp.alt_response(429, description=TOO_MANY)
+    def post(self, data):
+        """Estimate a patient's cost: totals, phases, months, plan years, self-pay beside"""
+        return Response(estimates.to_json(public.estimate(data)), mimetype="application/json")

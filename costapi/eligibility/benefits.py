@@ -1,0 +1,346 @@
+"""A 271 answer (the clearinghouse's JSON) turned into member benefits: pure, no I/O.
+
+The benefits have the shape of an estimate request's `coverage.benefits`; docs/eligibility.md
+explains each choice. Where the payer sends conflicting entries for one benefit, the one
+costing the patient more wins and the benefits are marked low confidence.
+"""
+import re
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+from costapi.pricing.money import decimal_text as text
+
+CENT = Decimal("0.01")
+ZERO = Decimal("0.00")
+LIMIT = Decimal("1000000000")
+MENTAL_HEALTH = ("MH", "A4", "A8")
+SERVICE_TYPES = ("MH", "A4", "A6", "A8", "98", "30")
+COPAY_TYPES = {"evaluation": ("98",), "office_visit": ("98",), "psychotherapy": ("A6",)}
+ACTIVE, INACTIVE = frozenset("12345"), frozenset("678")
+TOTAL_TIMES = frozenset({"21", "22", "23", "25", None})
+YEAR_TO_DATE, REMAINING, CALENDAR_YEAR = "24", "29", "23"
+OFFICE = "11"
+SIDES = {"in": "Y", "out": "N"}
+BOTH_SIDES = frozenset({"W", "U", None})
+PAYER_ENTITIES = frozenset({"PR", "TV", "Y2", "PRP", "SEP", "TTP"})
+PAYER_WORDS = ("payer", "administrator", "managed care", "insurer")
+NETWORK_TEXT = re.compile(
+    r"\b(out[- ]?(of[- ])?network|in[- ]network|non[- ]?par\w*|participating|not in network)\b",
+    re.IGNORECASE)
+LOW_CONFIDENCE = frozenset({"eligibility_conflicting_benefits", "eligibility_carve_out"})
+ACCUMULATORS = (("C", "deductible", "deductible_met", "deductible"),
+                ("G", "out_of_pocket_max", "out_of_pocket_met", "out-of-pocket maximum"))
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One EB segment of the 271, reduced to what selection needs."""
+
+    code: str
+    types: frozenset
+    level: str | None
+    time: str | None
+    network: str | None
+    amount: Decimal | None
+    percent: Decimal | None
+    places: frozenset
+    texts: tuple
+    authorization: bool
+    administrator: str | None  # another entity administers the benefit (a carve-out)
+
+
+@dataclass(frozen=True)
+class Selection:
+    status: str  # active / inactive
+    plan_name: str | None
+    plan_begin: date | None
+    plan_end: date | None
+    benefits: dict  # the estimate request's benefits shape; Decimal and date values
+    confidence: str  # high / low
+    warnings: tuple  # {code, message, field?}
+    prior_authorization: tuple  # service type codes the payer flags
+
+
+def _dicts(value):
+    if isinstance(value, dict):
+        return [value]
+    return [item for item in value if isinstance(item, dict)] if isinstance(value, list) else []
+
+
+def _codes(value):
+    items = [value] if isinstance(value, str) else value if isinstance(value, list) else []
+    return frozenset(str(item) for item in items if item)
+
+
+def _decimal(value, limit, places):
+    if value is None or isinstance(value, bool):
+        return None
+    try:
+        number = Decimal(str(value))
+    except InvalidOperation:
+        return None
+    if not number.is_finite() or not 0 <= number <= limit:
+        return None
+    return number.quantize(places, ROUND_HALF_UP)
+
+
+def _date(text):
+    try:
+        return datetime.strptime(str(text), "%Y%m%d").date()
+    except ValueError:
+        return None
+
+
+def _administrator(raw):
+    for entity in _dicts(raw.get("benefitsRelatedEntities")) + _dicts(
+            raw.get("benefitsRelatedEntity")):
+        label = str(entity.get("entityIdentifier") or "").lower()
+        if (entity.get("entityIdentifierCode") in PAYER_ENTITIES or raw.get("code") == "U"
+                or any(word in label for word in PAYER_WORDS)):
+            return str(entity.get("entityName") or "another entity")[:100]
+    return "another entity" if raw.get("code") == "U" else None
+
+
+def _entry(raw):
+    percent = _decimal(raw.get("benefitPercent"), Decimal(100), Decimal("0.0001"))
+    if percent is not None and percent > 1:  # a percentage sent as 20 rather than 0.20
+        percent = (percent / 100).quantize(Decimal("0.0001"), ROUND_HALF_UP)
+    return Entry(
+        code=str(raw.get("code") or ""),
+        types=_codes(raw.get("serviceTypeCodes")) or frozenset({"30"}),
+        level=raw.get("coverageLevelCode") or "IND",
+        time=raw.get("timeQualifierCode"),
+        network=raw.get("inPlanNetworkIndicatorCode"),
+        amount=_decimal(raw.get("benefitAmount"), LIMIT, CENT),
+        percent=percent,
+        places=frozenset(str(item.get("industryCode"))
+                         for item in _dicts(raw.get("eligibilityAdditionalInformationList"))
+                         if item.get("codeListQualifierCode") == "ZZ"),
+        texts=tuple(str(item["description"]) for item in _dicts(raw.get("additionalInformation"))
+                    if item.get("description")),
+        authorization=raw.get("authOrCertIndicator") == "Y",
+        administrator=_administrator(raw),
+    )
+
+
+class _Notes:
+    """Warnings in the order found, each once."""
+
+    def __init__(self):
+        self.items = []
+
+    def add(self, code, message, field=None):
+        item = {"code": code, "message": message, **({"field": field} if field else {})}
+        if item not in self.items:
+            self.items.append(item)
+
+    @property
+    def low(self):
+        return any(item["code"] in LOW_CONFIDENCE for item in self.items)
+
+
+def _unique(*kinds):
+    return tuple(dict.fromkeys(kinds))
+
+
+def _candidates(entries, chain, side):
+    """Entries on the network side from the first service type in `chain` that has any."""
+    on_side = [e for e in entries if e.network == SIDES[side] or e.network in BOTH_SIDES]
+    for kind in chain:
+        of_type = [e for e in on_side if kind in e.types]
+        if of_type:
+            return of_type
+    return []
+
+
+def _preferred(entries, side):
+    """Entries for this network side alone win over entries for both (W, U, none)."""
+    return [e for e in entries if e.network == SIDES[side]] or entries
+
+
+def _choose(notes, entries, value_of, costlier, field, label):
+    values = sorted({value_of(e) for e in entries} - {None})
+    if not values:
+        return None
+    chosen = costlier(values)
+    if len(values) > 1:
+        notes.add("eligibility_conflicting_benefits",
+                  f"The payer sent {' and '.join(text(v) for v in values)} for the {label}; "
+                  f"the estimate uses {text(chosen)}, the one costing the patient more.", field)
+    return chosen
+
+
+def _accumulator(notes, entries, chain, side, level, prefix, row):
+    """{total, met} of a deductible (C) or out-of-pocket maximum (G), or {}."""
+    code, total_key, met_key, name = row
+    label = f"{side}-network {'family ' if level == 'FAM' else ''}{name}"
+    group = _candidates([e for e in entries if e.code == code and e.level == level
+                         and e.amount is not None], chain, side)
+
+    def pick(times, costlier, key, what):
+        return _choose(notes, _preferred([e for e in group if e.time in times], side),
+                       lambda e: e.amount, costlier, prefix + key, f"{label}{what}")
+
+    total = pick(TOTAL_TIMES, max, total_key, "")
+    met = pick({YEAR_TO_DATE}, min, met_key, " met so far")
+    remaining = pick({REMAINING}, max, met_key, " remaining")
+    if total is None:
+        if remaining is None:
+            return {}
+        notes.add("eligibility_total_missing",
+                  f"The payer sent only what remains of the {label} ({text(remaining)}); it is "
+                  "used as the total with nothing met, which holds until the plan year ends.",
+                  prefix + total_key)
+        return {total_key: remaining, met_key: ZERO}
+    from_met = None if met is None else max(total - met, ZERO)
+    left = [v for v in (remaining, from_met) if v is not None]
+    if not left:
+        return {total_key: total, met_key: ZERO}
+    chosen = min(max(left), total)
+    if len(set(left)) > 1 or max(left) > total:
+        notes.add("eligibility_conflicting_benefits",
+                  f"The payer's figures for the {label} of {text(total)} do not agree (remaining "
+                  f"{' or '.join(text(v) for v in sorted(set(left)))}); the estimate uses "
+                  f"{text(chosen)} remaining, the one costing the patient more.", prefix + met_key)
+    return {total_key: total, met_key: total - chosen}
+
+
+def _network_benefits(notes, entries, chain, side, prefix):
+    data, family = {}, {}
+    for row in ACCUMULATORS:
+        data.update(_accumulator(notes, entries, chain, side, "IND", prefix, row))
+        family.update(_accumulator(notes, entries, chain, side, "FAM", prefix + "family.", row))
+    coinsurance = _choose(
+        notes, _preferred(_candidates([e for e in entries if e.code == "A"], chain, side), side),
+        lambda e: e.percent, max, prefix + "coinsurance", f"{side}-network coinsurance")
+    if coinsurance is not None:
+        data["coinsurance"] = coinsurance
+    if family:
+        data["family"] = family
+    return data
+
+
+def _copays(notes, entries, requested):
+    copays, entries = {}, [e for e in entries if e.code == "B"]
+    for category, specific in sorted(COPAY_TYPES.items()):
+        own = (requested,) if requested in specific + MENTAL_HEALTH else ()
+        chain = _unique(*specific, *own, *MENTAL_HEALTH, "30")
+        amount = _choose(
+            notes, _preferred(_candidates(entries, chain, "in"), "in"), lambda e: e.amount, max,
+            f"copays.{category}", f"in-network {category.replace('_', ' ')} copay")
+        if amount is not None:
+            copays[category] = amount
+    return copays
+
+
+def _status(answer, entries, requested):
+    active, inactive = set(), set()
+    found = [(e.code, e.types) for e in entries] + [
+        (str(s.get("statusCode")), _codes(s.get("serviceTypeCodes")) or {"30"})
+        for s in _dicts(answer.get("planStatus"))]
+    for code, types in found:
+        if code in ACTIVE:
+            active |= types
+        elif code in INACTIVE:
+            inactive |= types
+    for kind in (requested, "30"):
+        if kind in active:
+            return "active"
+        if kind in inactive:
+            return "inactive"
+    return "active" if active else "inactive"
+
+
+def _plan_name(answer):
+    names = [raw.get("planCoverage") for raw in _dicts(answer.get("benefitsInformation"))
+             if raw.get("code") == "1"]
+    names += [s.get("planDetails") for s in _dicts(answer.get("planStatus"))]
+    return next((str(name)[:200] for name in names if name), None)
+
+
+def _plan_year_start(notes, begin, entries, checked_on):
+    if any(e.time == CALENDAR_YEAR for e in entries if e.code in ("C", "G")):
+        return date((begin or checked_on).year, 1, 1)
+    if begin is None:
+        notes.add("eligibility_plan_year_unknown", "The payer sent no plan dates: the plan "
+                  "year is taken to start on January 1.", "plan_year_start")
+    return begin
+
+
+def _notices(notes, entries, requested, network, authorized):
+    relevant = {requested, *MENTAL_HEALTH, "A6", "98", "30"}
+    for entry in entries:
+        if entry.administrator and entry.types & relevant:
+            notes.add("eligibility_carve_out",
+                      f"The payer says {entry.administrator} administers benefits for service "
+                      f"types {', '.join(sorted(entry.types & relevant))}: check eligibility "
+                      "with them; the figures here may not apply.")
+    for note in dict.fromkeys(t for e in entries for t in e.texts if NETWORK_TEXT.search(t)):
+        notes.add("eligibility_network_hint",
+                  f'The payer\'s answer says "{note[:200]}". The estimate keeps the network the '
+                  f"request names ({network}-network); confirm it with the payer.")
+    flagged = sorted(set(authorized) & relevant)
+    if flagged:
+        notes.add("eligibility_prior_authorization",
+                  f"The payer requires prior authorization for service types {', '.join(flagged)}.")
+
+
+def select(answer, service_type="MH", network="in", checked_on=None):
+    """The member's benefits in a 271 answer for one service type and network."""
+    checked_on = checked_on or date.today()
+    entries = [_entry(raw) for raw in _dicts(answer.get("benefitsInformation"))]
+    info = (_dicts(answer.get("planDateInformation")) or [{}])[0]
+    first, _, last = str(info.get("plan") or "").partition("-")
+    begin = _date(first) or _date(info.get("planBegin"))
+    end = _date(last) or _date(info.get("planEnd"))
+    authorized = tuple(sorted({t for e in entries if e.authorization for t in e.types}))
+    notes, benefits = _Notes(), {}
+    status = _status(answer, entries, service_type)
+    if status == "inactive":
+        notes.add("eligibility_inactive",
+                  "The payer reports the coverage inactive: an estimate cannot use this check.")
+    else:
+        usable = [e for e in entries
+                  if e.administrator is None and (not e.places or OFFICE in e.places)]
+        chain = _unique(service_type, *MENTAL_HEALTH, "98", "30")
+        plan_year_start = _plan_year_start(notes, begin, usable, checked_on)
+        if plan_year_start:
+            benefits["plan_year_start"] = plan_year_start
+        benefits.update(_network_benefits(notes, usable, chain, "in", ""))
+        copays = _copays(notes, usable, service_type)
+        if copays:
+            benefits["copays"] = copays
+        out = _network_benefits(notes, usable, chain, "out", "out_of_network.")
+        if out:
+            benefits["out_of_network"] = out
+        elif network == "out":
+            notes.add("eligibility_no_out_of_network_benefits",
+                      "The payer sent no out-of-network benefits: an out-of-network estimate "
+                      "expects no reimbursement unless they are entered by hand.",
+                      "out_of_network")
+        _notices(notes, entries, service_type, network, authorized)
+    if notes.low:
+        notes.add("eligibility_low_confidence",
+                  "The payer's answer was ambiguous (see the other warnings): confirm the "
+                  "benefits with the payer, or enter the right figures by hand.")
+    return Selection(status, _plan_name(answer), begin, end, benefits,
+                     "low" if notes.low else "high", tuple(notes.items), authorized)
+
+
+def to_json(benefits):
+    """Benefits with Decimal and date values as JSON (money and fractions as strings)."""
+    if isinstance(benefits, dict):
+        return {key: to_json(value) for key, value in benefits.items()}
+    if isinstance(benefits, Decimal):
+        return text(benefits)
+    return benefits.isoformat() if isinstance(benefits, date) else benefits
+
+
+def from_json(data, key=None):
+    """The reverse of `to_json`."""
+    if isinstance(data, dict):
+        return {name: from_json(value, name) for name, value in data.items()}
+    if isinstance(data, str):
+        return date.fromisoformat(data) if key == "plan_year_start" else Decimal(data)
+    return data

@@ -1,0 +1,170 @@
+"""The clearinghouse: one 270 request (JSON) per check, with bounded retries and timeouts.
+
+Nothing here logs a request or an answer body: they carry the member's identity (PHI).
+"""
+import logging
+import math
+import random
+import time
+from dataclasses import dataclass
+from email.utils import parsedate_to_datetime
+
+import requests
+
+log = logging.getLogger(__name__)
+pause = time.sleep  # tests replace it
+RETRY_AAA = frozenset({"42", "80"})
+
+
+@dataclass(frozen=True)
+class Settings:
+    url: str
+    api_key: str
+    connect_timeout: float = 3.05
+    read_timeout: float = 30.0
+    total_timeout: float = 45.0  # no retry starts after it; a retry reads at most until it
+    max_retries: int = 2
+    backoff: float = 0.5  # seconds; doubles per retry, with jitter
+    max_wait: float = 5.0  # the longest Retry-After honoured; longer ones end the check
+
+
+class ClearinghouseError(Exception):
+    """No usable answer (502 to the client): `reason` is the clearinghouse's text."""
+
+    def __init__(self, reason, code=None, retry_after=None):
+        super().__init__(reason)
+        self.reason = reason
+        self.code = code  # an AAA code
+        self.retry_after = retry_after
+
+
+class Rejected(ClearinghouseError):
+    """The payer rejected the request (an AAA code in `code`)."""
+
+
+class RateLimited(ClearinghouseError):
+    """HTTP 429 from the clearinghouse, still after the retries."""
+
+
+class TimedOut(ClearinghouseError):
+    """No answer in time (ours or the clearinghouse's 504)."""
+
+
+class _Again(Exception):
+    """A failure worth another attempt; `error` is raised if none is left."""
+
+    def __init__(self, error, wait=None):
+        super().__init__(error.reason)
+        self.error = error
+        self.wait = wait
+
+
+def retry_after(value):
+    """Seconds from a Retry-After header (seconds or an HTTP date), or None."""
+    if not value:
+        return None
+    try:
+        seconds = float(value)
+    except ValueError:
+        try:
+            seconds = parsedate_to_datetime(value).timestamp() - time.time()
+        except (TypeError, ValueError):
+            return None
+    return max(seconds, 0.0) if math.isfinite(seconds) else None
+
+
+def _reason(response):
+    try:
+        body = response.json()
+    except ValueError:
+        body = None
+    message = (body.get("message") or body.get("description")) if isinstance(body, dict) else None
+    return f"HTTP {response.status_code}" + (f": {str(message)[:200].rstrip('. ')}"
+                                             if message else "")
+
+
+def _aaa(errors):
+    """The error to raise for AAA `errors`: a retryable one only when all are retryable."""
+    items = [item for item in errors if isinstance(item, dict)] or [{}]
+    final = [item for item in items if str(item.get("code")) not in RETRY_AAA]
+    item = (final or items)[0]
+    code = str(item.get("code") or "") or None
+    text = "; ".join(str(item[key])[:200].rstrip(". ")
+                     for key in ("description", "followupAction") if item.get(key))
+    error = Rejected(f"AAA {code}: {text or 'rejected'}", code)
+    return _Again(error) if not final else error
+
+
+class Clearinghouse:
+    def __init__(self, settings, session=None, sleep=None):
+        self.settings = settings
+        self.session = session or requests.Session()
+        self.sleep = sleep or pause
+
+    def check(self, body):
+        """The 271 answer (a dict) for a 270 request body; raises ClearinghouseError."""
+        settings = self.settings
+        attempts, attempt, started = settings.max_retries + 1, 0, time.monotonic()
+        while True:
+            attempt += 1
+            left = settings.total_timeout - (time.monotonic() - started)
+            try:
+                answer = self._send(body, min(settings.read_timeout, max(left, 1.0)))
+            except _Again as again:
+                wait = again.wait if again.wait is not None else self._backoff(attempt)
+                log.warning("eligibility attempt %d/%d failed (%s)", attempt, attempts,
+                            again.error.reason.split(":")[0])
+                elapsed = time.monotonic() - started
+                if (attempt == attempts or wait > settings.max_wait
+                        or elapsed + wait >= settings.total_timeout):
+                    raise again.error from None
+                self.sleep(wait)
+                continue
+            log.info("eligibility answer in %.2f s (attempt %d)", time.monotonic() - started,
+                     attempt)
+            return answer
+
+    def _backoff(self, attempt):
+        base = self.settings.backoff * 2 ** (attempt - 1)
+        return min(base / 2 + random.uniform(0, base / 2), self.settings.max_wait)
+
+    def _send(self, body, read_timeout):
+        settings = self.settings
+        try:
+            response = self.session.post(
+                settings.url, json=body, headers={"Authorization": settings.api_key},
+                timeout=(settings.connect_timeout, read_timeout))
+        except requests.ConnectTimeout:
+            raise _Again(TimedOut(
+                "the clearinghouse did not accept the connection in time")) from None
+        except requests.ConnectionError:
+            raise _Again(ClearinghouseError("the clearinghouse could not be reached")) from None
+        except requests.Timeout:
+            raise TimedOut(f"no answer within {read_timeout:g} s") from None
+        except requests.RequestException as error:
+            raise ClearinghouseError(f"the request failed ({type(error).__name__})") from None
+        return self._answer(response)
+
+    def _answer(self, response):
+        status = response.status_code
+        wait = retry_after(response.headers.get("Retry-After"))
+        if status == 429:
+            raise _Again(RateLimited(_reason(response), retry_after=wait), wait)
+        if status == 504:
+            raise _Again(TimedOut(_reason(response)), wait)
+        if status in (502, 503):
+            raise _Again(ClearinghouseError(_reason(response)), wait)
+        if status in (401, 403):
+            raise ClearinghouseError(f"HTTP {status}: the clearinghouse refused the API key "
+                                     "(ELIGIBILITY_API_KEY)")
+        try:
+            answer = response.json()
+        except ValueError:
+            raise ClearinghouseError(f"HTTP {status}: the answer is not JSON") from None
+        errors = answer.get("errors") if isinstance(answer, dict) else None
+        if errors and isinstance(errors, list):
+            raise _aaa(errors)
+        if status != 200 or not isinstance(answer, dict):
+            raise ClearinghouseError(_reason(response) if status != 200 else
+                                     "HTTP 200: the answer is not a 271 object")
+        return answer

@@ -1,0 +1,281 @@
+"""Eligibility checks: ask the clearinghouse (or reuse a fresh check), store, feed estimates.
+
+The member id, names and date of birth are PHI: they go to the clearinghouse and into the
+stored check, never into a log line or an error message.
+"""
+import hashlib
+import math
+import re
+import secrets
+import uuid
+from datetime import date, timedelta
+from decimal import Decimal
+
+import requests
+from flask import current_app
+from sqlalchemy import select, update
+
+from costapi.db import session
+from costapi.eligibility import benefits as selection
+from costapi.eligibility.client import (
+    Clearinghouse,
+    ClearinghouseError,
+    RateLimited,
+    Rejected,
+    Settings,
+    TimedOut,
+)
+from costapi.models import EligibilityCheck
+from costapi.models.versioned import as_utc, utcnow
+from costapi.pricing.money import decimal_text
+from costapi.pricing.plan_years import anniversary, plan_year_of
+from costapi.services.errors import (
+    BadGateway,
+    GatewayTimeout,
+    Invalid,
+    NotFound,
+    TooManyRequests,
+    Unavailable,
+)
+from costapi.services.payers import payers
+
+AAA_FIELDS = {"71": ("date_of_birth",), "72": ("member_id",), "73": ("first_name", "last_name"),
+              "75": ("member_id",)}
+MET_KEYS = {"deductible_met": "deductible", "out_of_pocket_met": "out_of_pocket_max"}
+ZERO = Decimal("0.00")
+
+
+def _payer(code):
+    payer = payers.current(code)
+    if payer is None or payer.deleted_at is not None:
+        raise Invalid({"json": {"payer": [f"Unknown payer {code!r}."]}})
+    if not payer.eligibility_payer_id:
+        raise Invalid({"json": {"payer": [
+            "This payer has no eligibility_payer_id: enter the benefits by hand."]}})
+    return payer
+
+
+def member_hash(data):
+    """Who the check is about (member id, names, date of birth), for finding a fresh check."""
+    parts = (data["member_id"], data["first_name"], data["last_name"])
+    text = "|".join([*(part.strip().upper() for part in parts), data["date_of_birth"].isoformat()])
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _fresh(payer, data, digest):
+    minutes = current_app.config["ELIGIBILITY_REUSE_MINUTES"]
+    if minutes <= 0 or data.get("refresh"):
+        return None
+    return session.scalar(
+        select(EligibilityCheck)
+        .where(EligibilityCheck.payer_code == payer.code,
+               EligibilityCheck.trading_partner_id == payer.eligibility_payer_id,
+               EligibilityCheck.member_hash == digest,
+               EligibilityCheck.service_type == data["service_type"],
+               EligibilityCheck.network == data["network"],
+               EligibilityCheck.created_at >= utcnow() - timedelta(minutes=minutes))
+        .order_by(EligibilityCheck.created_at.desc()).limit(1))
+
+
+def _client():
+    config = current_app.config
+    if not config["ELIGIBILITY_API_URL"]:
+        raise Unavailable("Real-time eligibility is not configured (ELIGIBILITY_API_URL is "
+                          "unset): enter the benefits by hand.")
+    if "eligibility_http" not in current_app.extensions:
+        current_app.extensions["eligibility_http"] = requests.Session()
+    return Clearinghouse(Settings(
+        url=config["ELIGIBILITY_API_URL"], api_key=config["ELIGIBILITY_API_KEY"],
+        connect_timeout=config["ELIGIBILITY_CONNECT_TIMEOUT"],
+        read_timeout=config["ELIGIBILITY_READ_TIMEOUT"],
+        total_timeout=config["ELIGIBILITY_TOTAL_TIMEOUT"],
+        max_retries=config["ELIGIBILITY_MAX_RETRIES"],
+        backoff=config["ELIGIBILITY_BACKOFF_SECONDS"],
+        max_wait=config["ELIGIBILITY_MAX_WAIT_SECONDS"],
+    ), current_app.extensions["eligibility_http"])
+
+
+def request_body(payer, data, control_number):
+    """The 270 in the clearinghouse's JSON form (api.md "Eligibility")."""
+    config = current_app.config
+    types = list(dict.fromkeys((data["service_type"], "30")))
+    return {
+        "controlNumber": control_number,
+        "tradingPartnerServiceId": payer.eligibility_payer_id,
+        "provider": {"organizationName": config["CLINIC_NAME"], "npi": config["CLINIC_NPI"]},
+        "subscriber": {"memberId": data["member_id"].strip(),
+                       "firstName": data["first_name"].strip(),
+                       "lastName": data["last_name"].strip(),
+                       "dateOfBirth": data["date_of_birth"].strftime("%Y%m%d")},
+        "encounter": {"serviceTypeCodes": types},
+    }
+
+
+def redact(text, data):
+    """`text` without the member's id, names or date of birth (clearinghouses echo them)."""
+    born = data["date_of_birth"]
+    for value in (data["member_id"], data["first_name"], data["last_name"], born.isoformat(),
+                  born.strftime("%Y%m%d"), born.strftime("%m/%d/%Y")):
+        if value.strip():
+            text = re.sub(rf"(?<!\w){re.escape(value.strip())}(?!\w)", "***", text,
+                          flags=re.IGNORECASE)
+    return text
+
+
+def _failure(error, data):
+    reason = redact(error.reason, data)
+    if isinstance(error, Rejected) and error.code in AAA_FIELDS:
+        names = AAA_FIELDS[error.code]
+        return Invalid({"json": {name: [reason] for name in names}},
+                       f"The payer rejected the check ({reason}): correct "
+                       f"{' and '.join(names)} and try again.")
+    if isinstance(error, RateLimited):
+        seconds = max(math.ceil(error.retry_after or 30), 1)
+        return TooManyRequests(f"The clearinghouse is limiting requests ({reason}): try again "
+                               f"in {seconds} s.", headers={"Retry-After": str(seconds)})
+    later = "Try again later, or enter the benefits by hand."
+    if isinstance(error, TimedOut):
+        return GatewayTimeout(f"The clearinghouse did not answer in time ({reason}). {later}")
+    return BadGateway(f"The clearinghouse gave no usable answer ({reason}). {later}")
+
+
+def create(data, api_key_id=None):
+    """A new check, or a fresh stored one for the same member: (check, reused)."""
+    payer = _payer(data["payer"])
+    digest = member_hash(data)
+    fresh = _fresh(payer, data, digest)
+    if fresh is not None:
+        return fresh, True
+    client = _client()
+    control_number = f"{secrets.randbelow(10 ** 9):09d}"
+    body = request_body(payer, data, control_number)
+    session.commit()  # hold no transaction open during a call of up to a minute
+    try:
+        answer = client.check(body)
+    except ClearinghouseError as error:
+        current_app.logger.warning("eligibility check (payer %s, control %s) failed: %s",
+                                   payer.code, control_number, type(error).__name__)
+        raise _failure(error, data) from None
+    checked = utcnow()
+    found = selection.select(answer, data["service_type"], data["network"], checked.date())
+    check = EligibilityCheck(
+        id=str(uuid.uuid4()), created_at=checked, api_key_id=api_key_id, payer_code=payer.code,
+        trading_partner_id=payer.eligibility_payer_id, member_id=data["member_id"].strip(),
+        member_hash=digest, service_type=data["service_type"], network=data["network"],
+        control_number=control_number, status=found.status, plan_name=found.plan_name,
+        plan_begin=found.plan_begin, plan_end=found.plan_end,
+        benefits=selection.to_json(found.benefits), confidence=found.confidence,
+        warnings=[{**item, "message": redact(item["message"], data)} for item in found.warnings],
+        prior_authorization=list(found.prior_authorization), raw_answer=answer,
+    )
+    session.add(check)
+    session.commit()
+    current_app.logger.info("eligibility check %s: payer %s, %s, %s confidence", check.id,
+                            payer.code, check.status, check.confidence)
+    return check, False
+
+
+def get(check_id):
+    check = session.get(EligibilityCheck, check_id)
+    if check is None:
+        raise NotFound(f"No eligibility check {check_id!r}.")
+    return check
+
+
+def view(check, reused=False):
+    """What the API returns of a check (never the member's identity or the raw answer)."""
+    return {"id": check.id, "created_at": as_utc(check.created_at), "reused": reused,
+            "payer": check.payer_code, "service_type": check.service_type,
+            "network": check.network, "status": check.status, "plan_name": check.plan_name,
+            "plan_begin": check.plan_begin, "plan_end": check.plan_end,
+            "benefits": selection.from_json(check.benefits), "confidence": check.confidence,
+            "warnings": check.warnings,
+            "prior_authorization_required": check.prior_authorization}
+
+
+def purge_raw_answers(days, now=None):
+    """Forget raw answers of checks older than `days` (benefits stay); how many were purged."""
+    now = now or utcnow()
+    result = session.execute(
+        update(EligibilityCheck)
+        .where(EligibilityCheck.created_at < now - timedelta(days=days),
+               EligibilityCheck.raw_answer.is_not(None))
+        .values(raw_answer=None, raw_purged_at=now))
+    session.commit()
+    return result.rowcount
+
+
+def _given(benefits, field):
+    node = benefits
+    for part in (field or "").split("."):
+        if not isinstance(node, dict) or part not in node:
+            return False
+        node = node[part]
+    return True
+
+
+def _kept_warnings(warnings, explicit):
+    """The check's warnings, less those about figures the request gives itself."""
+    kept = [item for item in warnings if not (item.get("field") and _given(explicit,
+                                                                             item["field"]))]
+    if not any(item["code"] in selection.LOW_CONFIDENCE for item in kept):
+        kept = [item for item in kept if item["code"] != "eligibility_low_confidence"]
+    return [{"code": item["code"], "message": item["message"]} for item in kept]
+
+
+def _without_met(benefits):
+    return {key: ZERO if key in MET_KEYS else _without_met(value) if isinstance(value, dict)
+            else value for key, value in benefits.items()}
+
+
+def merge(base, over):
+    """`over` on top of `base`, field by field; nested objects merge key by key."""
+    merged = dict(base)
+    for key, value in over.items():
+        merged[key] = (merge(base[key], value) if isinstance(value, dict)
+                       and isinstance(base.get(key), dict) else value)
+    return merged
+
+
+def _met_within_totals(benefits, path=()):
+    for key, value in benefits.items():
+        if isinstance(value, dict):
+            _met_within_totals(value, (*path, key))
+    for met_key, total_key in MET_KEYS.items():
+        met, total = benefits.get(met_key), benefits.get(total_key)
+        if met is not None and total is not None and met > total:
+            node = [f"{met_key} may not exceed {total_key} ({decimal_text(total)} from the "
+                    "eligibility check)."]
+            for part in reversed(("coverage", "benefits", *path, met_key)):
+                node = {part: node}
+            raise Invalid({"json": node})
+
+
+def estimate_benefits(coverage, start_date):
+    """The benefits and warnings an estimate gets from `coverage.eligibility_check`."""
+    check = session.get(EligibilityCheck, coverage["eligibility_check"])
+    problem = None
+    if check is None:
+        problem = "Unknown eligibility check."
+    elif check.payer_code != coverage["payer"]:
+        problem = f"The check is for payer {check.payer_code!r}, not {coverage['payer']!r}."
+    elif check.status != "active":
+        problem = "The check found the coverage inactive."
+    if problem:
+        raise Invalid({"json": {"coverage": {"eligibility_check": [problem]}}})
+    explicit = coverage.get("benefits") or {}
+    stored = selection.from_json(check.benefits)
+    warnings = _kept_warnings(check.warnings, explicit)
+    plan_year_start = (explicit.get("plan_year_start", stored.get("plan_year_start"))
+                       or date(start_date.year, 1, 1))
+    checked = as_utc(check.created_at).date()
+    reset = anniversary(plan_year_start, plan_year_of(plan_year_start, start_date))
+    if checked < reset <= start_date:
+        stored = _without_met(stored)
+        warnings.append({"code": "eligibility_plan_year_reset", "date": reset.isoformat(),
+                         "message": f"A new plan year starts on {reset.isoformat()}, after the "
+                                    f"eligibility check of {checked.isoformat()}: the amounts "
+                                    "met so far start again at zero."})
+    merged = merge(stored, explicit)
+    _met_within_totals(merged)
+    return merged, tuple(warnings)
