@@ -33,6 +33,9 @@ def create_app(config_class=None, engine=None):
     session.configure(bind=app.extensions["db_engine"])
     app.teardown_appcontext(lambda _exc: session.remove())
 
+    from costapi.services import rule_cache
+
+    rule_cache.configure(app.config["RULE_CACHE_SECONDS"])
     register_api(app)
     register_commands(app)
     return app

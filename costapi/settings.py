@@ -33,6 +33,8 @@ class Config:
                                     "100 Main Street, Suite 200, Boston, MA 02110")
     CLINIC_PHONE = os.environ.get("CLINIC_PHONE", "")
     IDEMPOTENCY_HOURS = int(os.environ.get("IDEMPOTENCY_HOURS", "24"))
+    # Other processes see rule changes and revoked keys within this many seconds.
+    RULE_CACHE_SECONDS = float(os.environ.get("RULE_CACHE_SECONDS", "1"))
 
     API_TITLE = "costapi"
     API_VERSION = "v1"
@@ -51,3 +53,4 @@ class TestConfig(Config):
     DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
     ELIGIBILITY_API_URL = ""  # tests set it and answer through requests-mock
     ELIGIBILITY_BACKOFF_SECONDS = 0.0
+    RULE_CACHE_SECONDS = 0  # every test rolls back: read the generation token every time

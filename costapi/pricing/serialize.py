@@ -32,7 +32,7 @@ def _line(line: Line) -> dict:
     }
 
 
-def notice_dict(notice: Notice) -> dict:
+def _notice(notice: Notice) -> dict:
     """{code, message} plus amount, date, month and policy_id where they apply."""
     data = {"code": notice.code, "message": notice.message}
     if notice.amount is not None:
@@ -118,7 +118,7 @@ def as_dict(estimate: Estimate) -> dict:
             }
             for v in estimate.visits
         ],
-        "warnings": [notice_dict(n) for n in estimate.warnings],
+        "warnings": [_notice(n) for n in estimate.warnings],
         "data_versions": {
             "policies": list(estimate.data_versions.policies),
             "rates": list(estimate.data_versions.rates),

@@ -12,7 +12,6 @@ from costapi import pricing
 from costapi.db import session
 from costapi.models import Estimate, IdempotencyKey
 from costapi.models.versioned import as_utc, utcnow
-from costapi.pricing.serialize import notice_dict
 from costapi.services.errors import Conflict, Invalid, NotFound
 from costapi.services.estimate_rules import RuleSet, engine_input, load_rules
 
@@ -71,31 +70,12 @@ def body(computed, estimate_id=None, created_at=None, patient_reference=None,
     return data
 
 
-def body_json(computed, estimate_id=None, created_at=None, patient_reference=None,
-              recalculated_from=None):
-    """The same body as `body()`, as JSON bytes, straight from the engine's dataclasses.
-
-    orjson writes dataclasses natively: for a 40-visit estimate this takes a third of the
-    time of building the dicts first, and estimates are the API's hot path.
-    """
-    result = computed.result
-    return orjson.dumps({
-        **_header(estimate_id, created_at, patient_reference, recalculated_from),
-        "currency": result.currency, "plan": result.plan, "start_date": result.start_date,
-        "totals": result.totals, "self_pay_total": result.self_pay_total,
-        "range": result.range, "phases": result.phases, "months": result.months,
-        "plan_years": result.plan_years, "visits": result.visits,
-        "warnings": [*map(notice_dict, result.warnings), *computed.warnings],
-        "data_versions": result.data_versions,
-    }, default=str)
-
-
 def to_json(data):
     return orjson.dumps(data, default=str)
 
 
 def preview(request):
-    return body_json(compute(request))
+    return to_json(body(compute(request)))
 
 
 def _request_hash(raw):
@@ -128,8 +108,8 @@ def create(request, raw, api_key_id, idempotency=None, recalculated_from=None):
                         rule_versions=computed.rules.versions(),
                         recalculated_from=recalculated_from,
                         api_key_id=api_key_id)
-    estimate.result = body_json(computed, estimate.id, estimate.created_at,
-                                estimate.patient_reference, recalculated_from).decode()
+    estimate.result = to_json(body(computed, estimate.id, estimate.created_at,
+                                   estimate.patient_reference, recalculated_from)).decode()
     session.add(estimate)
     if claim is not None:
         session.flush()

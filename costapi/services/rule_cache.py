@@ -1,7 +1,14 @@
-"""A per-process cache of rule data and API keys, valid while the generation token holds."""
+"""A per-process cache of rule data and API keys, valid while the generation token holds.
+
+Every request reads the token at most once, and not at all while the last reading is younger
+than `max_age` seconds (RULE_CACHE_SECONDS): other processes see a rule change or a revoked
+key within that time, the process that made the change at once (after its commit).
+"""
+import time
 import uuid
 
-from sqlalchemy import select, update
+from sqlalchemy import event, select, update
+from sqlalchemy.orm import Session
 
 from costapi.db import session
 from costapi.models.generation import RuleGeneration
@@ -12,8 +19,9 @@ GENERATION_ROW = 1
 class Snapshot:
     """What this process has read under one token: name -> {code: value or None}."""
 
-    def __init__(self, token):
+    def __init__(self, token, read_at=0.0):
         self.token = token
+        self.read_at = read_at
         self.tables = {}
 
     def table(self, name):
@@ -21,17 +29,28 @@ class Snapshot:
 
 
 _current = Snapshot(None)
+max_age = 0.0
+
+
+def configure(seconds):
+    global max_age
+    max_age = float(seconds)
 
 
 def snapshot():
-    """This request's snapshot: the token is read once per request (per session)."""
+    """This request's snapshot, from a token read once per request (per session) at most."""
     global _current
     cached = session.info.get("rule_snapshot")
     if cached is not None:
         return cached
+    now = time.monotonic()
+    if _current.token is not None and now - _current.read_at < max_age:
+        return _current
     token = session.scalar(select(RuleGeneration.token).where(RuleGeneration.id == GENERATION_ROW))
     if token is None or token != _current.token:
-        _current = Snapshot(token)
+        _current = Snapshot(token, now)
+    else:
+        _current.read_at = now
     if token is not None:
         session.info["rule_snapshot"] = _current
     return _current
@@ -59,3 +78,12 @@ def changed():
     session.execute(update(RuleGeneration).where(RuleGeneration.id == GENERATION_ROW)
                     .values(token=str(uuid.uuid4())))
     session.info.pop("rule_snapshot", None)
+    session.info["rules_changed"] = True
+
+
+@event.listens_for(Session, "after_commit")
+def _forget_after_own_change(committed):
+    """The process that changed the rules reads the new token on its next request."""
+    global _current
+    if committed.info.pop("rules_changed", False):
+        _current = Snapshot(None)

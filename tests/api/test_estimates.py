@@ -280,17 +280,3 @@ def test_unknown_estimate_is_404(client, billing):
 
 
 
-
-def test_the_fast_json_equals_the_plain_dict_body(app):
-    """body_json (orjson over the engine's dataclasses) and body (as_dict) agree exactly."""
-    import orjson
-
-    from costapi.api.estimate_requests import EstimateRequestSchema
-    from costapi.services import estimates
-
-    requests = [spravato(programs=["spravato-savings"]), self_pay(), spravato(network="out")]
-    with app.app_context():
-        for raw in requests:
-            computed = estimates.compute(EstimateRequestSchema().load(raw))
-            assert orjson.loads(estimates.body_json(computed)) == orjson.loads(
-                estimates.to_json(estimates.body(computed)))
