@@ -27,6 +27,8 @@ def create_app(config_class=None, engine=None):
     logging.basicConfig(level=app.config["LOG_LEVEL"],
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
+    for noisy in ("weasyprint", "fontTools"):  # a line per rendering step of every PDF
+        logging.getLogger(noisy).setLevel(logging.ERROR)
 
     app.config["DATABASE_URL"] = database_url(app)
     app.extensions["db_engine"] = engine or make_engine(app.config["DATABASE_URL"])
