@@ -8,6 +8,8 @@ def _list(name, default=""):
 
 class Config:
     DATABASE_URL = os.environ.get("DATABASE_URL")  # None: a SQLite file in the instance folder
+    # Seconds to connect to PostgreSQL before answering 503 (psycopg's minimum is 2).
+    DATABASE_CONNECT_TIMEOUT = int(os.environ.get("DATABASE_CONNECT_TIMEOUT", "5"))
     LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
     ELIGIBILITY_API_URL = os.environ.get("ELIGIBILITY_API_URL", "")
     ELIGIBILITY_API_KEY = os.environ.get("ELIGIBILITY_API_KEY", "")
@@ -33,6 +35,9 @@ class Config:
                                     "100 Main Street, Suite 200, Boston, MA 02110")
     CLINIC_PHONE = os.environ.get("CLINIC_PHONE", "")
     IDEMPOTENCY_HOURS = int(os.environ.get("IDEMPOTENCY_HOURS", "24"))
+    # Request bodies above this many bytes are a 413 (the largest valid one, a payer with 2,000
+    # rates and 500 policies with every field at its longest, is about 1 MB).
+    MAX_CONTENT_LENGTH = int(os.environ.get("MAX_CONTENT_LENGTH", str(2 * 1024 * 1024)))
     # Other processes see rule changes and revoked keys within this many seconds.
     RULE_CACHE_SECONDS = float(os.environ.get("RULE_CACHE_SECONDS", "1"))
 
@@ -45,6 +50,9 @@ class Config:
     OPENAPI_SWAGGER_UI_URL = os.environ.get(
         "OPENAPI_SWAGGER_UI_URL", "https://cdn.jsdelivr.net/npm/swagger-ui-dist/"
     )
+    # No badge from swagger.io's online validator: it would send it the OpenAPI document's URL
+    # (and the Content-Security-Policy of /docs would block it anyway).
+    OPENAPI_SWAGGER_UI_CONFIG = {"validatorUrl": None}
 
 
 class TestConfig(Config):

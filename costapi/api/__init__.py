@@ -15,6 +15,7 @@ from costapi.api import (
     plans,
     programs,
     public,
+    security,
 )
 
 BLUEPRINTS = (operations.blp, catalog.blp, plans.blp, payers.blp, programs.blp, discounts.blp,
@@ -34,6 +35,7 @@ def register_api(app):
     errors.register(app)
     app.before_request(access.authenticate)
     limits.init_app(app)  # after authenticate: a website key gets its own limit
+    security.init_app(app)  # security headers on every response
     app.register_blueprint(web.blp)
     missing = access.undeclared_routes(app)
     if missing:

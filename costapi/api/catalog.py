@@ -1,8 +1,8 @@
 """Services the clinic delivers, with their charge and cash price."""
-from flask_smorest import Blueprint
 from marshmallow import Schema, fields, post_load, validate
 
 from costapi.api.fields import CATEGORIES, Code, Money
+from costapi.api.parsing import Blueprint
 from costapi.api.rules import rule_routes
 from costapi.services.catalog import services
 

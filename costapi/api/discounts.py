@@ -1,8 +1,8 @@
 """Self-pay discounts: a sliding scale by household income, or a package price for a phase."""
-from flask_smorest import Blueprint
 from marshmallow import Schema, ValidationError, fields, post_load, validate, validates_schema
 
 from costapi.api.fields import Code, Fraction, Money
+from costapi.api.parsing import Blueprint
 from costapi.api.rules import rule_routes
 from costapi.services.discounts import discounts
 

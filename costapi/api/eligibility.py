@@ -3,12 +3,12 @@ from datetime import date
 
 from flask import g
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from costapi.api.access import allow
 from costapi.api.estimate_requests import BenefitsSchema
-from costapi.api.fields import Code
+from costapi.api.fields import Code, Flag, Pattern, Timestamp
+from costapi.api.parsing import Blueprint
 from costapi.eligibility.benefits import SERVICE_TYPES
 from costapi.services import eligibility
 
@@ -16,12 +16,12 @@ blp = Blueprint("eligibility", __name__, url_prefix="/api/v1/eligibility",
                 description="Real-time eligibility (270/271 through the clearinghouse)")
 
 CHECK_ID = "<string(maxlength=36):id>"
-NAME = validate.Regexp(r"^[^*~^:|\\]+$", error="Letters, spaces, ' . - only.")
+NAME = Pattern(r"^[^*~^:|\\\x00-\x1f\x7f]+$", error="Letters, spaces, ' . - only.")
 
 
 class CheckRequestSchema(Schema):
     payer = Code(required=True)
-    member_id = fields.String(required=True, validate=validate.Regexp(
+    member_id = fields.String(required=True, validate=Pattern(
         r"^[A-Za-z0-9-]{2,80}$", error="2 to 80 letters, digits or hyphens."))
     first_name = fields.String(required=True, validate=[validate.Length(1, 35), NAME])
     last_name = fields.String(required=True, validate=[validate.Length(1, 60), NAME])
@@ -29,7 +29,7 @@ class CheckRequestSchema(Schema):
     service_type = fields.String(load_default="MH", validate=validate.OneOf(SERVICE_TYPES),
                                  metadata={"description": "X12 service type code"})
     network = fields.String(load_default="in", validate=validate.OneOf(("in", "out")))
-    refresh = fields.Boolean(load_default=False, metadata={
+    refresh = Flag(load_default=False, metadata={
         "description": "Ask the payer even when a fresh stored check exists."})
 
     @validates_schema
@@ -50,7 +50,7 @@ class CheckWarningSchema(Schema):
 
 class CheckSchema(Schema):
     id = fields.String(required=True)
-    created_at = fields.DateTime(required=True)
+    created_at = Timestamp(required=True)
     reused = fields.Boolean(required=True, metadata={
         "description": "true: a fresh stored check answered instead of a new paid request"})
     payer = fields.String(required=True)
@@ -71,7 +71,9 @@ class CheckSchema(Schema):
 @blp.route("/checks")
 class Checks(MethodView):
     @allow("billing")
-    @blp.arguments(CheckRequestSchema())
+    @blp.arguments(CheckRequestSchema(), example={
+        "payer": "acme-ppo", "member_id": "W123456789", "first_name": "Jane",
+        "last_name": "Doe", "date_of_birth": "1985-02-14", "service_type": "MH"})
     @blp.response(201, CheckSchema)
     @blp.alt_response(200, schema=CheckSchema,
                       description="A fresh stored check for the same member (reused: true).")

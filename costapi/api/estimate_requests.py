@@ -3,7 +3,7 @@ from datetime import date
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from costapi.api.fields import CATEGORIES, ByName, Code, Fraction, Money
+from costapi.api.fields import CATEGORIES, ByName, Code, Flag, Fraction, Money, Pattern
 from costapi.api.payers import DIAGNOSIS_PATTERN
 
 AUTHORIZATION_STATES = ("approved", "pending", "denied", "not_requested")
@@ -54,9 +54,9 @@ class BenefitsSchema(NetworkBenefitsSchema):
     copays = ByName(keys=fields.String(validate=validate.OneOf(CATEGORIES)),
                          values=Money())
     out_of_network = fields.Nested(NetworkBenefitsSchema, allow_none=True)
-    accumulator_program = fields.Boolean()
+    accumulator_program = Flag()
     visits_used = ByName(
-        keys=fields.String(validate=validate.Regexp(r"^[1-9][0-9]{0,9}$",
+        keys=fields.String(validate=Pattern(r"^[1-9][0-9]{0,9}$",
                                                     error="A policy id.")),
         values=fields.Integer(strict=True, validate=validate.Range(0, 366)),
         metadata={"description": "Visits already used this plan year, per policy id."},
@@ -70,7 +70,7 @@ class CoverageSchema(Schema):
     benefits = fields.Nested(BenefitsSchema)
     eligibility_check = fields.String(allow_none=True, validate=validate.Length(1, 36))
     diagnosis_codes = fields.List(
-        fields.String(validate=validate.Regexp(DIAGNOSIS_PATTERN.replace(r"\*?", ""),
+        fields.String(validate=Pattern(DIAGNOSIS_PATTERN.replace(r"\*?", ""),
                                                error="An ICD-10 code such as F33.2.")),
         validate=validate.Length(0, 12),
     )
@@ -134,3 +134,24 @@ class EstimateRequestSchema(Schema):
 class CompareRequestSchema(Schema):
     options = fields.List(fields.Nested(EstimateRequestSchema), required=True,
                           validate=validate.Length(2, 10))
+
+
+EXAMPLE = {
+    "plan": "spravato-56-commercial",
+    "start_date": "2027-01-04",
+    "phases": {"maintenance": {"sessions": 6, "interval_days": 14}},
+    "coverage": {
+        "type": "insurance", "payer": "acme-ppo", "network": "in",
+        "benefits": {"plan_year_start": "2027-01-01", "deductible": "1500.00",
+                     "deductible_met": "0.00", "out_of_pocket_max": "5000.00",
+                     "out_of_pocket_met": "0.00", "coinsurance": "0.20",
+                     "copays": {"office_visit": "30.00"}},
+        "diagnosis_codes": ["F33.2"], "prior_authorization": "approved",
+        "prior_authorization_through": "2027-06-30", "programs": ["spravato-savings"]},
+    "patient": {"reference": "MRN-1001", "name": "Jane Doe", "date_of_birth": "1985-02-14"},
+}
+COMPARE_EXAMPLE = {"options": [
+    {key: value for key, value in EXAMPLE.items() if key != "patient"},
+    {"plan": "spravato-56-commercial", "start_date": "2027-01-04",
+     "coverage": {"type": "self_pay"}},
+]}

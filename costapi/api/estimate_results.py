@@ -1,7 +1,7 @@
 """The documented shape of an estimate (the routes send it pre-serialized with orjson)."""
 from marshmallow import Schema, fields
 
-from costapi.api.fields import Money
+from costapi.api.fields import Cents, Timestamp
 
 MONEY_TOTALS = ("charges", "allowed", "insurance_pays", "assistance_pays", "discount",
                 "patient_pays", "deductible", "copay", "coinsurance", "not_covered",
@@ -9,7 +9,7 @@ MONEY_TOTALS = ("charges", "allowed", "insurance_pays", "assistance_pays", "disc
 
 
 def _money(*names):
-    return {name: Money(required=True) for name in names}
+    return {name: Cents(required=True) for name in names}
 
 
 TotalsSchema = Schema.from_dict(_money(*MONEY_TOTALS), name="EstimateTotals")
@@ -20,9 +20,9 @@ class LineSchema(Schema):
     service = fields.String(required=True)
     units = fields.Integer(required=True)
     charge, allowed, insurance_pays, assistance_pays, discount, patient_pays = (
-        Money(required=True) for _ in range(6))
+        Cents(required=True) for _ in range(6))
     deductible, copay, coinsurance, not_covered, expected_reimbursement = (
-        Money(required=True) for _ in range(5))
+        Cents(required=True) for _ in range(5))
     covered = fields.Boolean(required=True)
     reason = fields.String(allow_none=True, metadata={"enum": [
         "policy_exclusion", "diagnosis", "prior_authorization_denied", "visit_limit",
@@ -35,8 +35,8 @@ class LineSchema(Schema):
 class VisitSchema(Schema):
     date = fields.Date(required=True)
     phase = fields.String(required=True)
-    patient_pays = Money(required=True)
-    net_patient_cost = Money(required=True)
+    patient_pays = Cents(required=True)
+    net_patient_cost = Cents(required=True)
     lines = fields.List(fields.Nested(LineSchema), required=True)
 
 
@@ -46,13 +46,13 @@ class PhaseSummarySchema(Schema):
     sessions = fields.Integer(required=True)
     first_date = fields.Date(allow_none=True)
     last_date = fields.Date(allow_none=True)
-    patient_pays, insurance_pays, net_patient_cost = (Money(required=True) for _ in range(3))
+    patient_pays, insurance_pays, net_patient_cost = (Cents(required=True) for _ in range(3))
 
 
 class MonthSchema(Schema):
     month = fields.String(required=True, metadata={"example": "2027-01"})
     visits = fields.Integer(required=True)
-    patient_pays, net_patient_cost = (Money(required=True) for _ in range(2))
+    patient_pays, net_patient_cost = (Cents(required=True) for _ in range(2))
 
 
 class PlanYearSchema(Schema):
@@ -60,13 +60,13 @@ class PlanYearSchema(Schema):
     end = fields.Date(required=True)
     visits = fields.Integer(required=True)
     patient_pays, insurance_pays, deductible, copay, coinsurance, net_patient_cost = (
-        Money(required=True) for _ in range(6))
+        Cents(required=True) for _ in range(6))
 
 
 class WarningSchema(Schema):
     code = fields.String(required=True)
     message = fields.String(required=True)
-    amount = Money()
+    amount = Cents()
     date = fields.Date()
     month = fields.String()
     policy_id = fields.Integer()
@@ -79,14 +79,14 @@ class DataVersionsSchema(Schema):
 
 class EstimateSchema(Schema):
     id = fields.String(allow_none=True, metadata={"description": "null for a preview"})
-    created_at = fields.DateTime(allow_none=True)
+    created_at = Timestamp(allow_none=True)
     patient_reference = fields.String(allow_none=True)
     recalculated_from = fields.String(allow_none=True)
     currency = fields.String(required=True)
     plan = fields.String(required=True)
     start_date = fields.Date(required=True)
     totals = fields.Nested(TotalsSchema, required=True)
-    self_pay_total = Money(required=True, metadata={
+    self_pay_total = Cents(required=True, metadata={
         "description": "What the same schedule costs at cash prices, without discounts."})
     range = fields.Nested(RangeSchema, allow_none=True)
     phases = fields.List(fields.Nested(PhaseSummarySchema), required=True)
@@ -99,7 +99,7 @@ class EstimateSchema(Schema):
 
 class EstimateSummarySchema(Schema):
     id = fields.String(required=True)
-    created_at = fields.DateTime(required=True)
+    created_at = Timestamp(required=True)
     plan = fields.String(required=True)
     start_date = fields.Date(required=True)
     patient_reference = fields.String(allow_none=True)
@@ -119,7 +119,7 @@ class OptionSchema(Schema):
     plan = fields.String(required=True)
     start_date = fields.Date(required=True)
     totals = fields.Nested(TotalsSchema, required=True)
-    self_pay_total = Money(required=True)
+    self_pay_total = Cents(required=True)
     range = fields.Nested(RangeSchema, allow_none=True)
     phases = fields.List(fields.Nested(PhaseSummarySchema), required=True)
     months = fields.List(fields.Nested(MonthSchema), required=True)

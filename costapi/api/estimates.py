@@ -1,22 +1,30 @@
 """Estimates: create (stored), preview, compare, read, list, recalculate."""
-from datetime import timedelta
+import re
+from datetime import date, timedelta
 
 from flask import Response, current_app, g, request
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
 from costapi.api.access import allow
-from costapi.api.estimate_requests import CompareRequestSchema, EstimateRequestSchema
+from costapi.api.estimate_requests import (
+    COMPARE_EXAMPLE,
+    EXAMPLE,
+    CompareRequestSchema,
+    EstimateRequestSchema,
+)
 from costapi.api.estimate_results import ComparisonSchema, EstimateSchema, EstimateSummarySchema
+from costapi.api.parsing import Blueprint
 from costapi.services import estimates
+from costapi.services.errors import Invalid
 
 blp = Blueprint("estimates", __name__, url_prefix="/api/v1/estimates", description="Estimates")
 
 ESTIMATE_ID = "<string(length=36):estimate_id>"
+IDEMPOTENCY_KEY = re.compile(r"[ -~]{1,200}")  # printable ASCII
 IDEMPOTENCY_HEADER = {
     "name": "Idempotency-Key", "in": "header", "required": False,
-    "schema": {"type": "string", "maxLength": 200},
+    "schema": {"type": "string", "pattern": "^[ -~]{1,200}$"},
     "description": "A retry with the same key and body returns the first estimate (24 h).",
 }
 
@@ -35,10 +43,8 @@ def _idempotency():
     key = request.headers.get("Idempotency-Key")
     if key is None:
         return None
-    if not 1 <= len(key) <= 200:
-        from costapi.services.errors import Invalid
-
-        raise Invalid({"headers": {"Idempotency-Key": ["1 to 200 characters."]}})
+    if not IDEMPOTENCY_KEY.fullmatch(key):
+        raise Invalid({"headers": {"Idempotency-Key": ["1 to 200 printable ASCII characters."]}})
     hours = current_app.config["IDEMPOTENCY_HOURS"]
     return key, timedelta(hours=hours), None
 
@@ -47,7 +53,7 @@ def _idempotency():
 class Estimates(MethodView):
     @allow("billing")
     @blp.doc(parameters=[IDEMPOTENCY_HEADER])
-    @blp.arguments(EstimateRequestSchema())
+    @blp.arguments(EstimateRequestSchema(), example=EXAMPLE)
     @blp.response(201, EstimateSchema)
     @blp.alt_response(409, description="The same Idempotency-Key is still being processed.")
     def post(self, data):
@@ -62,8 +68,9 @@ class Estimates(MethodView):
     def get(self, query, pagination_parameters):
         """List stored estimates, newest first (filter by patient reference and created date)"""
         created_to = query.get("created_to")
+        before = created_to + timedelta(days=1) if created_to and created_to < date.max else None
         search = estimates.search(query.get("patient_reference"), query.get("created_from"),
-                                  created_to and created_to + timedelta(days=1))
+                                  before)
         pagination_parameters.item_count = estimates.count(search)
         if pagination_parameters.first_item >= pagination_parameters.item_count:
             return []
@@ -75,7 +82,7 @@ class Estimates(MethodView):
 @blp.route("/preview")
 class Preview(MethodView):
     @allow("billing")
-    @blp.arguments(EstimateRequestSchema())
+    @blp.arguments(EstimateRequestSchema(), example=EXAMPLE)
     @blp.response(200, EstimateSchema)
     def post(self, data):
         """Estimate without storing anything"""
@@ -85,7 +92,7 @@ class Preview(MethodView):
 @blp.route("/compare")
 class Compare(MethodView):
     @allow("billing")
-    @blp.arguments(CompareRequestSchema())
+    @blp.arguments(CompareRequestSchema(), example=COMPARE_EXAMPLE)
     @blp.response(200, ComparisonSchema)
     def post(self, data):
         """Compare 2 to 10 options (plan x coverage x overrides), lowest net cost first"""
@@ -109,6 +116,7 @@ class Recalculate(MethodView):
     @blp.doc(parameters=[IDEMPOTENCY_HEADER])
     @blp.response(201, EstimateSchema)
     @blp.alt_response(404, description="No such estimate.")
+    @blp.alt_response(409, description="The same Idempotency-Key is still being processed.")
     @blp.alt_response(422, description="The stored request no longer fits today's rules.")
     def post(self, estimate_id):
         """Estimate a stored request again with today's rules, linked to the old estimate"""

@@ -2,9 +2,9 @@
 import orjson
 from flask import Response, current_app
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from costapi.api.access import allow
+from costapi.api.parsing import Blueprint
 from costapi.documents import Clinic, fhir_bundle, render_html, render_pdf
 from costapi.services.good_faith import good_faith_estimate
 

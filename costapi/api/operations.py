@@ -1,10 +1,11 @@
 """Liveness and readiness for load balancers and orchestrators."""
 from flask.views import MethodView
-from flask_smorest import Blueprint, abort
+from flask_smorest import abort
 from marshmallow import Schema, fields
 from sqlalchemy.exc import SQLAlchemyError
 
 from costapi.api.access import PUBLIC, allow
+from costapi.api.parsing import Blueprint
 from costapi.db import session
 from costapi.migrations import current_revision, head_revision
 

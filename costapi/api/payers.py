@@ -1,10 +1,19 @@
 """Payers with effective-dated contracted rates and coverage policies."""
 from itertools import combinations
 
-from flask_smorest import Blueprint
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from costapi.api.fields import CATEGORIES, MODALITIES, PAYER_KINDS, Code, Fraction, Money
+from costapi.api.fields import (
+    CATEGORIES,
+    MODALITIES,
+    PAYER_KINDS,
+    Code,
+    Flag,
+    Fraction,
+    Money,
+    Pattern,
+)
+from costapi.api.parsing import Blueprint
 from costapi.api.rules import rule_routes
 from costapi.models import Policy, Rate
 from costapi.services.payers import current_items, payers
@@ -15,7 +24,8 @@ DIAGNOSIS_PATTERN = r"^[A-Za-z][0-9A-Za-z.]{0,7}\*?$"
 
 
 class EffectiveDated(Schema):
-    id = fields.Integer(allow_none=True, metadata={"description": "Read-only; ignored on input."})
+    id = fields.Integer(allow_none=True, strict=True,
+                        metadata={"description": "Read-only; ignored on input."})
     effective_from = fields.Date(required=True)
     effective_to = fields.Date(load_default=None, allow_none=True)
 
@@ -37,11 +47,11 @@ class PolicySchema(EffectiveDated):
     service = Code(load_default=None, allow_none=True)
     category = fields.String(load_default=None, allow_none=True,
                              validate=validate.OneOf(CATEGORIES))
-    covered = fields.Boolean(required=True)
+    covered = Flag(required=True)
     reason = fields.String(load_default=None, allow_none=True, validate=validate.Length(0, 500))
-    prior_authorization = fields.Boolean(load_default=False)
+    prior_authorization = Flag(load_default=False)
     diagnosis_codes = fields.List(
-        fields.String(validate=validate.Regexp(DIAGNOSIS_PATTERN,
+        fields.String(validate=Pattern(DIAGNOSIS_PATTERN,
                                                error="An ICD-10 code, or a prefix and *.")),
         load_default=list, validate=validate.Length(0, 50),
     )

@@ -1,8 +1,8 @@
 """Treatment plan templates: phases with a cadence and the services of each visit."""
-from flask_smorest import Blueprint
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from costapi.api.fields import MODALITIES, Code
+from costapi.api.fields import MODALITIES, Code, Pattern
+from costapi.api.parsing import Blueprint
 from costapi.api.rules import rule_routes
 from costapi.services.plans import plans
 
@@ -18,7 +18,7 @@ class VisitItemSchema(Schema):
 
 
 class PhaseSchema(Schema):
-    name = fields.String(required=True, validate=validate.Regexp(r"^[A-Za-z0-9][\w.-]{0,63}$"))
+    name = fields.String(required=True, validate=Pattern(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$"))
     kind = fields.String(required=True, validate=validate.OneOf(KINDS))
     sessions = fields.Integer(required=True, validate=SESSIONS, strict=True)
     interval_days = fields.Integer(validate=validate.Range(1, 365), strict=True, allow_none=True)

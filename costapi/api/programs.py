@@ -1,8 +1,8 @@
 """Assistance programs, such as a manufacturer's savings program."""
-from flask_smorest import Blueprint
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from costapi.api.fields import CATEGORIES, PAYER_KINDS, Code, Money
+from costapi.api.parsing import Blueprint
 from costapi.api.rules import rule_routes
 from costapi.services.assistance import programs
 

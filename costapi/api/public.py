@@ -5,11 +5,11 @@ from datetime import date
 import orjson
 from flask import Response, g, request
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from costapi.api.access import PUBLIC, allow
-from costapi.api.fields import MODALITIES, PAYER_KINDS, Code, Fraction, Money
+from costapi.api.fields import MODALITIES, PAYER_KINDS, Cents, Code, Fraction, Money
+from costapi.api.parsing import Blueprint
 from costapi.services import estimates, public
 
 blp = Blueprint("public", __name__, url_prefix="/api/v1/public",
@@ -94,11 +94,11 @@ class PublicEstimateRequestSchema(Schema):
             raise ValidationError(errors)
 
 
-money_fields = {name: Money(required=True) for name in (
+money_fields = {name: Cents(required=True) for name in (
     "patient_pays", "assistance_pays", "deductible", "copay", "coinsurance", "not_covered",
     "expected_reimbursement", "net_patient_cost")}
 PublicTotalsSchema = Schema.from_dict(money_fields, name="PublicTotals")
-RangeSchema = Schema.from_dict({"low": Money(required=True), "high": Money(required=True)},
+RangeSchema = Schema.from_dict({"low": Cents(required=True), "high": Cents(required=True)},
                                name="PublicRange")
 
 
@@ -121,16 +121,16 @@ class PublicPhaseCostSchema(Schema):
     sessions = fields.Integer(required=True)
     first_date = fields.Date(allow_none=True)
     last_date = fields.Date(allow_none=True)
-    patient_pays = Money(required=True)
-    net_patient_cost = Money(required=True)
+    patient_pays = Cents(required=True)
+    net_patient_cost = Cents(required=True)
 
 
 class PublicMonthSchema(Schema):
     month = fields.String(required=True, metadata={"example": "2027-01"})
     visits = fields.Integer(required=True)
-    patient_pays = Money(required=True)
-    net_patient_cost = Money(required=True)
-    by_kind = fields.Dict(keys=fields.String(), values=Money(), required=True, metadata={
+    patient_pays = Cents(required=True)
+    net_patient_cost = Cents(required=True)
+    by_kind = fields.Dict(keys=fields.String(), values=Cents(), required=True, metadata={
         "description": "The month's patient_pays split by phase kind (induction, ...)."})
 
 
@@ -139,7 +139,7 @@ class PublicPlanYearSchema(Schema):
     end = fields.Date(required=True)
     visits = fields.Integer(required=True)
     patient_pays, deductible, copay, coinsurance, net_patient_cost = (
-        Money(required=True) for _ in range(5))
+        Cents(required=True) for _ in range(5))
 
 
 class PublicProgramSchema(Schema):
@@ -150,7 +150,7 @@ class PublicProgramSchema(Schema):
 class PublicWarningSchema(Schema):
     code = fields.String(required=True)
     message = fields.String(required=True)
-    amount = Money()
+    amount = Cents()
     date = fields.Date()
     month = fields.String()
 
@@ -162,7 +162,7 @@ class PublicEstimateSchema(Schema):
     start_date = fields.Date(required=True)
     coverage = fields.Nested(PublicCoverageSchema, required=True)
     totals = fields.Nested(PublicTotalsSchema, required=True)
-    self_pay_total = Money(required=True, metadata={
+    self_pay_total = Cents(required=True, metadata={
         "description": "The same schedule at the clinic's cash prices."})
     range = fields.Nested(RangeSchema, allow_none=True)
     phase_kinds = fields.List(fields.String(), required=True)
@@ -236,7 +236,10 @@ class PublicPayers(MethodView):
 @blp.route("/estimate")
 class PublicEstimate(MethodView):
     @allow(PUBLIC)
-    @blp.arguments(PublicEstimateRequestSchema())
+    @blp.arguments(PublicEstimateRequestSchema(), example={
+        "plan": "spravato-56-commercial", "start_date": "2027-01-04", "coverage": "insurance",
+        "payer": "acme-ppo", "deductible": "1500.00", "deductible_met": "0.00",
+        "coinsurance": "0.20", "copay": "30.00", "out_of_pocket_max": "5000.00"})
     @blp.response(200, PublicEstimateSchema)
     @blp.alt_response(429, description=TOO_MANY)
     def post(self, data):

@@ -58,6 +58,7 @@ def rule_routes(blp, store, schema: type[Schema], present=None, present_many=Non
         @blp.arguments(schema)
         @blp.response(200, schema)
         @blp.alt_response(404, description=f"No such {label}.")
+        @blp.alt_response(409, description=f"Another request wrote the {label} at the same time.")
         def put(self, data, code):
             row = store.get(code)
             blp.check_etag(etag_of(row))

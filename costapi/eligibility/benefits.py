@@ -102,6 +102,11 @@ def _administrator(raw):
     return "another entity" if raw.get("code") == "U" else None
 
 
+def _code(value):
+    """An X12 code as sent, or None when the field holds anything but a string."""
+    return value if isinstance(value, str) else None
+
+
 def _entry(raw):
     percent = _decimal(raw.get("benefitPercent"), Decimal(100), Decimal("0.0001"))
     if percent is not None and percent > 1:  # a percentage sent as 20 rather than 0.20
@@ -109,9 +114,9 @@ def _entry(raw):
     return Entry(
         code=str(raw.get("code") or ""),
         types=_codes(raw.get("serviceTypeCodes")) or frozenset({"30"}),
-        level=raw.get("coverageLevelCode") or "IND",
-        time=raw.get("timeQualifierCode"),
-        network=raw.get("inPlanNetworkIndicatorCode"),
+        level=_code(raw.get("coverageLevelCode")) or "IND",
+        time=_code(raw.get("timeQualifierCode")),
+        network=_code(raw.get("inPlanNetworkIndicatorCode")),
         amount=_decimal(raw.get("benefitAmount"), LIMIT, CENT),
         percent=percent,
         places=frozenset(str(item.get("industryCode"))

@@ -2,6 +2,7 @@
 
 Nothing here logs a request or an answer body: they carry the member's identity (PHI).
 """
+import json
 import logging
 import math
 import random
@@ -10,8 +11,10 @@ from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
 
 import requests
+from urllib3.exceptions import HTTPError, ReadTimeoutError
 
 log = logging.getLogger(__name__)
+MAX_ANSWER_BYTES = 2 * 1024 * 1024  # a 271 is a few kilobytes
 pause = time.sleep  # tests replace it
 RETRY_AAA = frozenset({"42", "80"})
 
@@ -73,9 +76,20 @@ def retry_after(value):
     return max(seconds, 0.0) if math.isfinite(seconds) else None
 
 
+def _json(content):
+    """The parsed answer; NaN, Infinity and NUL characters make it garbage, not data."""
+    if b"\\u0000" in content or b"\x00" in content:
+        raise ValueError("NUL in the answer")
+    return json.loads(content, parse_constant=_refuse_constant)
+
+
+def _refuse_constant(name):
+    raise ValueError(f"{name} is not JSON")
+
+
 def _reason(response):
     try:
-        body = response.json()
+        body = _json(response.content)
     except ValueError:
         body = None
     message = (body.get("message") or body.get("description")) if isinstance(body, dict) else None
@@ -109,7 +123,8 @@ class Clearinghouse:
             attempt += 1
             left = settings.total_timeout - (time.monotonic() - started)
             try:
-                answer = self._send(body, min(settings.read_timeout, max(left, 1.0)))
+                answer = self._send(body, min(settings.read_timeout, max(left, 1.0)),
+                                    deadline=time.monotonic() + max(left, 1.0))
             except _Again as again:
                 wait = again.wait if again.wait is not None else self._backoff(attempt)
                 log.warning("eligibility attempt %d/%d failed (%s)", attempt, attempts,
@@ -128,12 +143,15 @@ class Clearinghouse:
         base = self.settings.backoff * 2 ** (attempt - 1)
         return min(base / 2 + random.uniform(0, base / 2), self.settings.max_wait)
 
-    def _send(self, body, read_timeout):
+    def _send(self, body, read_timeout, deadline):
         settings = self.settings
         try:
+            # No redirects: a 3xx must not carry the member's identity anywhere else.
             response = self.session.post(
                 settings.url, json=body, headers={"Authorization": settings.api_key},
-                timeout=(settings.connect_timeout, read_timeout))
+                timeout=(settings.connect_timeout, read_timeout), allow_redirects=False,
+                stream=True)
+            self._read(response, deadline, read_timeout)
         except requests.ConnectTimeout:
             raise _Again(TimedOut(
                 "the clearinghouse did not accept the connection in time")) from None
@@ -145,8 +163,32 @@ class Clearinghouse:
             raise ClearinghouseError(f"the request failed ({type(error).__name__})") from None
         return self._answer(response)
 
+    @staticmethod
+    def _read(response, deadline, read_timeout):
+        """The whole body, within the check's deadline (a read timeout bounds one socket read
+        only: a body trickled a byte at a time would hold the worker) and a size limit."""
+        chunks, size = [], 0
+        try:
+            while chunk := response.raw.read1(65536):
+                size += len(chunk)
+                if size > MAX_ANSWER_BYTES:
+                    raise ClearinghouseError("the answer is too large to be a 271")
+                if time.monotonic() > deadline:
+                    raise TimedOut(f"no complete answer within {read_timeout:g} s")
+                chunks.append(chunk)
+        except ReadTimeoutError:
+            raise TimedOut(f"no answer within {read_timeout:g} s") from None
+        except (HTTPError, OSError):
+            raise ClearinghouseError("the connection broke while reading the answer") from None
+        finally:
+            response.close()
+        response._content = b"".join(chunks)  # what requests itself caches on .content
+
     def _answer(self, response):
         status = response.status_code
+        if 300 <= status < 400:
+            raise ClearinghouseError(f"HTTP {status}: the clearinghouse answered with a "
+                                     "redirect, which is not followed")
         wait = retry_after(response.headers.get("Retry-After"))
         if status == 429:
             raise _Again(RateLimited(_reason(response), retry_after=wait), wait)
@@ -158,7 +200,7 @@ class Clearinghouse:
             raise ClearinghouseError(f"HTTP {status}: the clearinghouse refused the API key "
                                      "(ELIGIBILITY_API_KEY)")
         try:
-            answer = response.json()
+            answer = _json(response.content)
         except ValueError:
             raise ClearinghouseError(f"HTTP {status}: the answer is not JSON") from None
         errors = answer.get("errors") if isinstance(answer, dict) else None

@@ -6,7 +6,7 @@ from datetime import timedelta
 
 import orjson
 from sqlalchemy import delete, func, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from costapi import pricing
 from costapi.db import session
@@ -94,13 +94,25 @@ def create(request, raw, api_key_id, idempotency=None, recalculated_from=None):
         if stored is not None:
             return stored.result
     try:
-        computed = compute(request)
+        return _store(compute(request), request, raw, api_key_id, claim, recalculated_from)
     except Exception:
         if claim is not None:
-            session.rollback()
-            session.execute(delete(IdempotencyKey).where(IdempotencyKey.id == claim))
-            session.commit()
+            _release(claim)
         raise
+
+
+def _release(claim):
+    """Free a claimed key after a failure, so the client's retry is not a 409 (best effort:
+    if the database is gone too, the claim is taken over once it is stale)."""
+    try:
+        session.rollback()
+        session.execute(delete(IdempotencyKey).where(IdempotencyKey.id == claim))
+        session.commit()
+    except DBAPIError:
+        session.rollback()
+
+
+def _store(computed, request, raw, api_key_id, claim, recalculated_from):
     patient = request.get("patient") or {}
     estimate = Estimate(id=str(uuid.uuid4()), created_at=utcnow(), plan_code=request["plan"],
                         start_date=request["start_date"],

@@ -280,3 +280,22 @@ def test_unknown_estimate_is_404(client, billing):
 
 
 
+
+
+def test_a_failed_store_releases_the_idempotency_key(client, billing, monkeypatch):
+    """The database fails while storing (503): the retry with the same key is not a 409."""
+    from sqlalchemy.exc import OperationalError
+
+    from costapi.services import estimates
+
+    real_store = estimates._store
+
+    def fail_once(*args):
+        monkeypatch.setattr(estimates, "_store", real_store)
+        raise OperationalError("INSERT", {}, Exception("connection lost"))
+
+    monkeypatch.setattr(estimates, "_store", fail_once)
+    headers = {**billing, "Idempotency-Key": "blip"}
+    assert client.post("/api/v1/estimates", json=spravato(), headers=headers).status_code == 503
+    retry = client.post("/api/v1/estimates", json=spravato(), headers=headers)
+    assert retry.status_code == 201

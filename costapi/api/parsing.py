@@ -1,0 +1,71 @@
+"""What every route refuses before its schema runs: JSON nested too deeply, text that no
+database can store (NUL characters, lone surrogates), in the body, the query or the path."""
+import json
+
+import flask_smorest
+from flask import abort
+from webargs.flaskparser import FlaskParser
+
+from costapi.services.errors import Invalid
+
+BAD_TEXT = "Not valid text: NUL characters and unpaired surrogates are not accepted."
+
+
+def bad_text(value):
+    """True for text PostgreSQL cannot store or UTF-8 cannot encode."""
+    if "\x00" in value:
+        return True
+    try:
+        value.encode()
+    except UnicodeEncodeError:
+        return True
+    return False
+
+
+def bad_text_errors(value):
+    """{path: [message]} nested like `value` for each string (or key) that is not valid text."""
+    if isinstance(value, str):
+        return [BAD_TEXT] if bad_text(value) else None
+    items = (value.items() if isinstance(value, dict)
+             else enumerate(value) if isinstance(value, list) else ())
+    errors = {}
+    for key, item in items:
+        if isinstance(key, str) and bad_text(key):
+            errors[key] = [BAD_TEXT]
+            continue
+        found = bad_text_errors(item)
+        if found:
+            errors[str(key)] = found
+    return errors or None
+
+
+class Parser(FlaskParser):
+    def _raw_load_json(self, req):
+        try:
+            return super()._raw_load_json(req)
+        except RecursionError:
+            # webargs answers 400 "Invalid JSON body." (an empty `doc` would mean "no body")
+            raise json.JSONDecodeError("JSON nested too deeply", "[", 0) from None
+
+    def _load_location_data(self, *, schema, req, location):
+        data = super()._load_location_data(schema=schema, req=req, location=location)
+        if location in ("json", "query", "querystring", "headers", "form"):
+            found = bad_text_errors(data if location == "json" else dict(data))
+            if found:
+                raise Invalid({"query" if location == "querystring" else location: found})
+        return data
+
+
+def _refuse_bad_path_text(endpoint, values):
+    if values and any(isinstance(value, str) and bad_text(value) for value in values.values()):
+        abort(404)
+
+
+class Blueprint(flask_smorest.Blueprint):
+    """flask-smorest's Blueprint with the checks above."""
+
+    ARGUMENTS_PARSER = Parser()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.url_value_preprocessor(_refuse_bad_path_text)

@@ -1,0 +1,1 @@
+"""Helpers of tests/test_openapi_fuzz.py: seeding and steering generated requests."""
