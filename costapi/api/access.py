@@ -6,6 +6,8 @@ from costapi.services.keys import find_key
 PUBLIC = "public"
 ALWAYS_PUBLIC_ENDPOINTS = {"static", "api-docs.openapi_json", "api-docs.openapi_swagger_ui"}
 SECURITY = [{"ApiKey": []}]
+# Probes: answered without looking at any key, so a probe never touches the key store.
+PROBE_ENDPOINTS = {"operations.Health", "operations.Ready"}
 
 
 def allow(*roles):
@@ -38,7 +40,9 @@ def roles_of(endpoint, method):
 
 def authenticate():
     """before_request: 401 without a valid key, 403 for a role the route does not allow."""
-    if request.endpoint is None or request.routing_exception is not None:
+    if (request.endpoint is None or request.routing_exception is not None
+            or request.endpoint in PROBE_ENDPOINTS):
+        g.api_key = None
         return
     roles = roles_of(request.endpoint, request.method)
     if roles is None:

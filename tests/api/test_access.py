@@ -61,3 +61,10 @@ def test_public_operations_need_no_key(client):
     assert client.get("/health").status_code == 200
     assert client.get("/ready").status_code == 200
     assert client.get("/openapi.json").status_code == 200
+
+
+def test_probes_ignore_any_key(client):
+    """A load balancer's probe that sends some Authorization header is still answered."""
+    headers = {"Authorization": "Bearer ck_not_a_key"}
+    assert client.get("/health", headers=headers).status_code == 200
+    assert client.get("/ready", headers=headers).status_code == 200
