@@ -29,8 +29,11 @@ def flask(env, *args):
 
 
 @contextmanager
-def server(workers=1, database_url=None, extra_env=None):
-    """gunicorn on a free port over a fresh database with the seed data; yields (port, key)."""
+def server(workers=1, database_url=None, extra_env=None, log=None):
+    """gunicorn on a free port over a fresh database with the seed data; yields (port, key).
+
+    `log`: a file path for gunicorn's error log and the app's warnings (default: dropped).
+    """
     with tempfile.TemporaryDirectory() as tmp:
         env = {**os.environ, "DATABASE_URL": database_url or f"sqlite:///{tmp}/bench.sqlite",
                "LOG_LEVEL": "WARNING", **(extra_env or {})}
@@ -38,16 +41,19 @@ def server(workers=1, database_url=None, extra_env=None):
         flask(env, "fixtures", "load")
         key = flask(env, "keys", "create", "--role", "admin", "--name", "bench")
         port = _free_port()
+        errors = open(log, "w") if log else subprocess.DEVNULL  # noqa: SIM115
         process = subprocess.Popen(
             [str(BIN / "gunicorn"), "-c", "gunicorn.conf.py", "--workers", str(workers),
              "--bind", f"127.0.0.1:{port}", "--access-logfile", "/dev/null", "wsgi:app"],
-            cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=errors)
         try:
             _wait_for(port)
             yield port, key
         finally:
             process.terminate()
             process.wait(timeout=30)
+            if log:
+                errors.close()
 
 
 def _wait_for(port, timeout=30):

@@ -1,4 +1,5 @@
-"""Flask commands: `db` (migrations), `fixtures load`, `keys` (API keys), `eligibility purge`."""
+"""Flask commands: `db` (migrations), `fixtures load`, `keys` (API keys), `eligibility purge`,
+`estimates recalculate`."""
 import click
 from flask import current_app
 from flask.cli import AppGroup
@@ -10,6 +11,7 @@ db_cli = AppGroup("db", help="Database schema migrations (Alembic).")
 fixtures_cli = AppGroup("fixtures", help="Seed rule data.")
 keys_cli = AppGroup("keys", help="API keys.")
 eligibility_cli = AppGroup("eligibility", help="Real-time eligibility checks.")
+estimates_cli = AppGroup("estimates", help="Stored estimates.")
 
 
 def _url():
@@ -112,6 +114,42 @@ def eligibility_purge(days):
     click.echo(f"purged {purge_raw_answers(days)} raw answers older than {days} days")
 
 
+@estimates_cli.command("recalculate")
+@click.option("--payer", help="Only estimates for this payer's code.")
+@click.option("--plan", help="Only estimates of this plan's code.")
+@click.option("--created-before", type=click.DateTime(["%Y-%m-%dT%H:%M:%S.%f%z"]),
+              help="Only estimates stored before this instant (to go on after a stopped run).")
+@click.option("--chunk-size", type=click.IntRange(1, 5000), default=500, show_default=True,
+              help="Estimates per transaction.")
+def estimates_recalculate(payer, plan, created_before, chunk_size):
+    """Recalculate stored estimates with today's rules (run it after a rule change).
+
+    Each new estimate is linked to the one it replaces (recalculated_from); only the newest
+    estimate of each chain is taken. Chunks are committed whole: after a stopped run, run
+    again with the --created-before it printed to go on where it stopped.
+    """
+    from costapi.api.estimate_requests import EstimateRequestSchema
+    from costapi.models.versioned import utcnow
+    from costapi.services.recalculation import recalculate
+
+    started = created_before or utcnow()
+    resume = started.isoformat(timespec="microseconds")
+    click.echo(f"to go on after a stop: --created-before {resume}", err=True)
+
+    def progress(outcome):
+        done = outcome.recalculated + len(outcome.failed)
+        click.echo(f"{done}/{outcome.selected}", err=True)
+
+    outcome = recalculate(EstimateRequestSchema().load, payer=payer, plan=plan,
+                          created_before=started, chunk_size=chunk_size, progress=progress)
+    for estimate_id, errors in outcome.failed.items():
+        click.echo(f"not recalculated: {estimate_id}: {errors}", err=True)
+    click.echo(f"recalculated {outcome.recalculated} of {outcome.selected} estimates, "
+               f"{len(outcome.failed)} no longer fit today's rules")
+    if outcome.failed:
+        raise SystemExit(1)
+
+
 def register_commands(app):
-    for group in (db_cli, fixtures_cli, keys_cli, eligibility_cli):
+    for group in (db_cli, fixtures_cli, keys_cli, eligibility_cli, estimates_cli):
         app.cli.add_command(group)
