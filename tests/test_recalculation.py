@@ -1,4 +1,6 @@
 """Recalculating stored estimates in bulk: new figures, links, whole chunks, flat SQL per chunk."""
+from decimal import Decimal
+
 import orjson
 import pytest
 from sqlalchemy import event, func, select
@@ -52,9 +54,11 @@ def change_drug_rate(allowed):
     payers.replace("acme-ppo", data, expected_version=row.version)
 
 
-def test_a_changed_rate_gives_the_new_allowed_and_links_the_new_estimate():
-    from decimal import Decimal
+def payer_version(estimate_id):
+    return session.get(Estimate, estimate_id).rule_versions["payer"]["version"]
 
+
+def test_a_changed_rate_gives_the_new_allowed_and_links_the_new_estimate():
     old = stored(with_patient(spravato()))
     before = result(old)
     assert before["visits"][0]["lines"][0]["allowed"] == "669.20"  # 56 mg x 11.95
@@ -69,16 +73,12 @@ def test_a_changed_rate_gives_the_new_allowed_and_links_the_new_estimate():
     assert body["id"] == new.id and body["recalculated_from"] == old
     assert body["patient_reference"] == new.patient_reference == "MRN-1001"
     assert new.request == session.get(Estimate, old).request
-    assert new.rule_versions["payer"]["version"] == before_version(old) + 1
+    assert new.rule_versions["payer"]["version"] == payer_version(old) + 1
     assert body["data_versions"]["rates"] != before["data_versions"]["rates"]
     assert result(old) == before  # the old estimate is never rewritten
     # The same figures as the one-by-one path (POST /estimates/{id}/recalculate).
     single = orjson.loads(estimates.recalculate(old, load, None))
     assert single["totals"] == body["totals"] and single["visits"] == body["visits"]
-
-
-def before_version(estimate_id):
-    return session.get(Estimate, estimate_id).rule_versions["payer"]["version"]
 
 
 def test_only_the_newest_of_each_chain_and_the_filters():
@@ -167,7 +167,7 @@ def test_statements_per_chunk_do_not_grow_with_its_size(engine):
     many = _statements(engine, lambda: recalculation.recalculate(
         load, plan="spravato-84-commercial", chunk_size=12))
 
-    assert len(few) == len(many), "\n".join(s.split("\n")[0][:90] for s in many)
+    assert len(few) == len(many), [sql.split("\n")[0][:60] for sql in many]
     assert count() == 30
 
 
