@@ -4,6 +4,7 @@ from flask import Response, current_app
 from flask.views import MethodView
 
 from costapi.api.access import allow
+from costapi.api.estimates import ESTIMATE_ID
 from costapi.api.parsing import Blueprint
 from costapi.documents import Clinic, fhir_bundle, render_html, render_pdf
 from costapi.services.good_faith import good_faith_estimate
@@ -11,7 +12,6 @@ from costapi.services.good_faith import good_faith_estimate
 blp = Blueprint("good_faith", __name__, url_prefix="/api/v1/estimates",
                 description="Good Faith Estimates (No Surprises Act)")
 
-ESTIMATE_ID = "<string(length=36):estimate_id>"
 PATIENT_REQUIRED = "The estimate has no patient name and date of birth (gfe_patient_required)."
 
 

@@ -5,18 +5,12 @@ from costapi.db import session
 from costapi.models import Plan, Service
 from costapi.services.engine_inputs import service_input
 from costapi.services.errors import Conflict
-from costapi.services.rules import RuleStore
+from costapi.services.rules import RuleStore, live_rows
 
 
 def live_services(codes):
     """The live services among `codes`, as engine inputs by code."""
-    if not codes:
-        return {}
-    rows = session.scalars(select(Service).where(
-        Service.code.in_(set(codes)), Service.superseded_at.is_(None),
-        Service.deleted_at.is_(None),
-    ))
-    return {row.code: service_input(row) for row in rows}
+    return {code: service_input(row) for code, row in live_rows(Service, codes).items()}
 
 
 def live_service_codes(codes):

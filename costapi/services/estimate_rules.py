@@ -13,6 +13,7 @@ from costapi.models import Discount, Payer, Plan, Policy, Program, Rate, Service
 from costapi.services import engine_inputs as to_engine
 from costapi.services.errors import Invalid
 from costapi.services.rule_cache import cached
+from costapi.services.rules import live_rows
 
 
 @dataclass(frozen=True)
@@ -47,16 +48,10 @@ class RuleSet:
         }
 
 
-def _live_rows(model, codes):
-    rows = session.scalars(select(model).where(
-        model.code.in_(codes), model.superseded_at.is_(None), model.deleted_at.is_(None)))
-    return {row.code: row for row in rows}
-
-
 def _loader(model, convert):
     def load(codes):
         return {code: Rule(convert(row), row.id, row.version)
-                for code, row in _live_rows(model, codes).items()}
+                for code, row in live_rows(model, codes).items()}
     return load
 
 
@@ -65,7 +60,7 @@ def _plan(row):
 
 
 def _payers(codes):
-    rows = _live_rows(Payer, codes)
+    rows = live_rows(Payer, codes)
     rates, policies = {}, {}
     for model, items in ((Rate, rates), (Policy, policies)):
         for item in session.scalars(select(model).where(

@@ -10,6 +10,15 @@ from costapi.services.errors import Conflict, Invalid, NotFound, PreconditionFai
 BOOKKEEPING = {"id", "version", "created_at", "superseded_at", "deleted_at"}
 
 
+def live_rows(model, codes):
+    """The live (current, not deleted) rows of `model` with these codes, by code: one query."""
+    if not codes:
+        return {}
+    rows = session.scalars(select(model).where(
+        model.code.in_(set(codes)), model.superseded_at.is_(None), model.deleted_at.is_(None)))
+    return {row.code: row for row in rows}
+
+
 class RuleStore:
     """Versioned rows of one rule resource. A change supersedes the current row and adds one.
 
