@@ -244,11 +244,9 @@ def _met_within_totals(benefits, path=()):
     for met_key, total_key in MET_KEYS.items():
         met, total = benefits.get(met_key), benefits.get(total_key)
         if met is not None and total is not None and met > total:
-            node = [f"{met_key} may not exceed {total_key} ({decimal_text(total)} from the "
-                    "eligibility check)."]
-            for part in reversed(("coverage", "benefits", *path, met_key)):
-                node = {part: node}
-            raise Invalid({"json": node})
+            raise Invalid.at(("coverage", "benefits", *path, met_key),
+                             f"{met_key} may not exceed {total_key} ({decimal_text(total)} "
+                             "from the eligibility check).")
 
 
 def estimate_benefits(coverage, start_date):

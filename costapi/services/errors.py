@@ -1,6 +1,20 @@
 """Failures a use case reports; the API turns them into JSON errors."""
 
 
+def field_errors(path, messages, location="json"):
+    """A field path and its messages in the `errors` shape of every 422.
+
+    `path` is dotted text or a sequence: ("coverage", "payer") or "phases.maintenance" ->
+    {"json": {"coverage": {"payer": [...]}}}; `messages` is a message, a list of them, or
+    an already nested mapping (list indexes are string keys).
+    """
+    parts = path.split(".") if isinstance(path, str) else list(path)
+    node = [messages] if isinstance(messages, str) else messages
+    for part in reversed(parts):
+        node = {str(part): node}
+    return {location: node}
+
+
 class ServiceError(Exception):
     status = 400
 
@@ -30,6 +44,11 @@ class Invalid(ServiceError):
 
     def __init__(self, errors, message="The request has invalid fields."):
         super().__init__(message, errors)
+
+    @classmethod
+    def at(cls, path, messages, message="The request has invalid fields."):
+        """A 422 for one field path (see `field_errors`)."""
+        return cls(field_errors(path, messages), message)
 
 
 class TooManyRequests(ServiceError):

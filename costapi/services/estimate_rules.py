@@ -91,10 +91,7 @@ def _require(table, codes, field_path):
     missing = {str(i): [f"Unknown code {code!r}."] for i, code in enumerate(codes)
                if code not in found}
     if missing:
-        node = missing
-        for part in reversed(field_path):
-            node = {part: node}
-        raise Invalid({"json": node})
+        raise Invalid.at(field_path, missing)
     return [found[code] for code in codes]
 
 

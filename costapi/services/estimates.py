@@ -18,14 +18,6 @@ from costapi.services.estimate_rules import RuleSet, engine_input, load_rules
 CLAIM_STALE_AFTER = timedelta(minutes=2)
 
 
-def _field_errors(error: pricing.PricingError):
-    """'phases.maintenance' -> {"json": {"phases": {"maintenance": [message]}}}."""
-    node = [error.message]
-    for part in reversed(error.field.split(".")):
-        node = {part: node}
-    return {"json": node}
-
-
 @dataclass(frozen=True)
 class Computed:
     """An engine result, the rules it used and warnings from outside the engine."""
@@ -35,11 +27,14 @@ class Computed:
     warnings: tuple = ()
 
 
-def compute(request):
-    """Run the engine for a validated request (benefits from its eligibility check, if any)."""
+def compute(request, rules=None):
+    """Run the engine for a validated request (benefits from its eligibility check, if any).
+
+    `rules`: the request's rules when the caller has loaded them already.
+    """
     from costapi.services import eligibility
 
-    rules = load_rules(request)
+    rules = rules or load_rules(request)
     benefits, warnings = None, ()
     if request["coverage"].get("eligibility_check"):
         benefits, warnings = eligibility.estimate_benefits(request["coverage"],
@@ -48,7 +43,7 @@ def compute(request):
         return Computed(pricing.estimate(engine_input(request, rules, benefits=benefits)), rules,
                         warnings)
     except pricing.PricingError as error:
-        raise Invalid(_field_errors(error)) from None
+        raise Invalid.at(error.field, error.message) from None
 
 
 def _header(estimate_id, created_at, patient_reference, recalculated_from):

@@ -35,7 +35,7 @@ def _check_schedule_fits(data, services):
         for sessions in (None, *(lengths or ())):
             schedule(phases, ANY_START, sessions)
     except PricingError as error:
-        raise Invalid({"json": {"phases": [error.message]}}) from None
+        raise Invalid.at(error.field, error.message) from None
 
 
 plans = RuleStore(Plan, "plan", check=_check)
