@@ -1,4 +1,8 @@
-"""One database per test run (SQLite file, or TEST_DATABASE_URL), each test rolled back."""
+"""One database per test run (SQLite file, or TEST_DATABASE_URL), each test rolled back.
+
+Only tests that use the app (or the engine fixture) get the database: the pure tests of
+the pricing engine and of the 271 reader run without migrations or a connection.
+"""
 import os
 
 import pytest
@@ -40,12 +44,17 @@ def app(engine, database_url):
     return create_app(Config, engine=engine)
 
 
+DATABASE_FIXTURES = {"app", "engine"}
+
+
 @pytest.fixture(autouse=True)
-def db_transaction(request, engine):
+def db_transaction(request):
     """Bind the app's session to a connection whose outer transaction is rolled back."""
-    if "no_db_transaction" in request.keywords:
+    if "no_db_transaction" in request.keywords or not DATABASE_FIXTURES & set(
+            request.fixturenames):
         yield None
         return
+    engine = request.getfixturevalue("engine")
     connection = engine.connect()
     outer = connection.begin()
     session.remove()
