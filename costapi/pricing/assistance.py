@@ -7,16 +7,10 @@ from decimal import Decimal
 from .inputs import Insurance
 from .lines import LineDraft
 from .money import UNLIMITED, ZERO, optional_cents
-from .notices import Notices, month_of
+from .notices import Notices
 from .terms import LineTerms
-
-PAYER_KIND_NAMES = {
-    "commercial": "commercial insurance plans",
-    "medicare": "Medicare",
-    "medicare_advantage": "Medicare Advantage plans",
-    "medicaid": "Medicaid",
-    "other": "this kind of plan",
-}
+from .vocabulary import PAYER_KIND_NAMES
+from .wording import month_of
 
 
 @dataclass(frozen=True, slots=True)

@@ -5,18 +5,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-CATEGORIES = (
-    "evaluation",
-    "office_visit",
-    "psychotherapy",
-    "administration",
-    "drug",
-    "monitoring",
-    "supply",
-    "other",
-)
-PAYER_KINDS = ("commercial", "medicare", "medicare_advantage", "medicaid", "other")
-AUTHORIZATION_STATES = ("approved", "pending", "denied", "not_requested")
+from .money import ZERO
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,9 +87,9 @@ class Amounts:
     """Family (embedded) deductible and out-of-pocket maximum."""
 
     deductible: Decimal | None = None
-    deductible_met: Decimal = Decimal(0)
+    deductible_met: Decimal = ZERO
     out_of_pocket_max: Decimal | None = None
-    out_of_pocket_met: Decimal = Decimal(0)
+    out_of_pocket_met: Decimal = ZERO
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,9 +97,9 @@ class NetworkBenefits:
     """The member's out-of-network deductible, coinsurance and maximum."""
 
     deductible: Decimal | None = None
-    deductible_met: Decimal = Decimal(0)
+    deductible_met: Decimal = ZERO
     out_of_pocket_max: Decimal | None = None
-    out_of_pocket_met: Decimal = Decimal(0)
+    out_of_pocket_met: Decimal = ZERO
     coinsurance: Decimal | None = None
     family: Amounts | None = None
 
@@ -119,9 +108,9 @@ class NetworkBenefits:
 class Benefits:
     plan_year_start: date | None = None
     deductible: Decimal | None = None
-    deductible_met: Decimal = Decimal(0)
+    deductible_met: Decimal = ZERO
     out_of_pocket_max: Decimal | None = None
-    out_of_pocket_met: Decimal = Decimal(0)
+    out_of_pocket_met: Decimal = ZERO
     coinsurance: Decimal | None = None
     copays: Mapping[str, Decimal] = field(default_factory=dict)
     family: Amounts | None = None
@@ -137,7 +126,7 @@ class Program:
     services: tuple[str, ...] = ()
     categories: tuple[str, ...] = ()
     payer_kinds: tuple[str, ...] = ()
-    patient_pays_per_visit: Decimal = Decimal(0)
+    patient_pays_per_visit: Decimal = ZERO
     annual_max: Decimal | None = None
 
 

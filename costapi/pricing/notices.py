@@ -1,26 +1,7 @@
 """Warnings: one per code and subject, worded for patients."""
 
-from datetime import date
-from decimal import Decimal
-
 from .results import Notice
-
-MONTH_NAMES = (
-    "January", "February", "March", "April", "May", "June",
-    "July", "August", "September", "October", "November", "December",
-)  # fmt: skip
-
-
-def dollars(amount: Decimal) -> str:
-    return f"${amount:,.2f}"
-
-
-def long_date(day: date) -> str:
-    return f"{MONTH_NAMES[day.month - 1]} {day.day}, {day.year}"
-
-
-def month_of(day: date) -> str:
-    return f"{day.year:04d}-{day.month:02d}"
+from .wording import MONTH_NAMES, dollars, long_date, month_of  # noqa: F401 (gfe.py imports them here)
 
 
 class _Draft:

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from .coverage import PolicyTerms, candidate_policies, ranked_policies
 from .inputs import Insurance, Rate, Service, VisitItem
-from .money import cents
+from .money import ZERO, cents
 from .schedule import PlannedPhase
 
 
@@ -37,8 +37,8 @@ class LineTerms:
     cash: Decimal
     policies: tuple[PolicyTerms, ...] = ()
     rates: tuple[RateTerms, ...] = ()
-    default_allowed: Decimal = Decimal("0.00")
-    out_of_network_allowed: Decimal = Decimal("0.00")
+    default_allowed: Decimal = ZERO
+    out_of_network_allowed: Decimal = ZERO
     copay: Decimal | None = None
     programs: tuple[int, ...] = ()
 

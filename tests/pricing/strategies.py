@@ -24,7 +24,7 @@ from costapi.pricing import (
     Tier,
     VisitItem,
 )
-from costapi.pricing.inputs import CATEGORIES, PAYER_KINDS
+from costapi.pricing.vocabulary import CATEGORIES, PAYER_KINDS
 
 CODES = ("J0013", "99214", "99417", "96365", "J3490", "90837")
 MODALITIES = ("esketamine_nasal", "ketamine_iv", "kap")
