@@ -156,22 +156,50 @@ class Adjudication:
                     owed = copay_owed.get(terms.category, copay)
                     paid = copay_part(allowed, owed, accumulators)
                     copay_owed[terms.category] = owed - paid
-                    line = covered_line(terms, allowed, allowed - paid, paid, ZERO, paid, ZERO,
-                                        policy_id, rate_id)  # fmt: skip
+                    line = covered_line(
+                        terms,
+                        allowed=allowed,
+                        insurance_pays=allowed - paid,
+                        patient_pays=paid,
+                        copay=paid,
+                        policy_id=policy_id,
+                        rate_id=rate_id,
+                    )
                 else:
                     deductible, share = deductible_and_coinsurance(allowed, coinsurance,
                                                                    accumulators)  # fmt: skip
                     paid = deductible + share
-                    line = covered_line(terms, allowed, allowed - paid, paid, deductible, ZERO,
-                                        share, policy_id, rate_id)  # fmt: skip
+                    line = covered_line(
+                        terms,
+                        allowed=allowed,
+                        insurance_pays=allowed - paid,
+                        patient_pays=paid,
+                        deductible=deductible,
+                        coinsurance=share,
+                        policy_id=policy_id,
+                        rate_id=rate_id,
+                    )
             elif accumulators is not None:  # 3.5 out of network, reimbursed
                 allowed = terms.out_of_network_allowed
                 deductible, share = deductible_and_coinsurance(allowed, coinsurance, accumulators)
-                line = covered_line(terms, allowed, ZERO, terms.charge, deductible, ZERO, share,
-                                    policy_id)  # fmt: skip
-                line.expected_reimbursement = allowed - deductible - share
+                line = covered_line(
+                    terms,
+                    allowed=allowed,
+                    insurance_pays=ZERO,
+                    patient_pays=terms.charge,
+                    deductible=deductible,
+                    coinsurance=share,
+                    expected_reimbursement=allowed - deductible - share,
+                    policy_id=policy_id,
+                )
             else:  # out of network, no reimbursement: allowed 0
-                line = covered_line(terms, ZERO, ZERO, terms.charge, policy_id=policy_id)
+                line = covered_line(
+                    terms,
+                    allowed=ZERO,
+                    insurance_pays=ZERO,
+                    patient_pays=terms.charge,
+                    policy_id=policy_id,
+                )
             lines.append(line)
         return lines
 
@@ -198,4 +226,4 @@ class Adjudication:
             policy_id=policy.id,
             detail=detail,
         )
-        return cash_line(terms, reason, detail, policy.id)
+        return cash_line(terms, reason, reason_detail=detail, policy_id=policy.id)

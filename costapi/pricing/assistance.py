@@ -45,13 +45,13 @@ def usable_programs(insurance: Insurance, notices: Notices) -> tuple[ProgramTerm
         else:
             usable.append(
                 ProgramTerms(
-                    program.code,
-                    program.name,
-                    frozenset(program.services),
-                    frozenset(program.categories),
-                    optional_cents(program.patient_pays_per_visit, ZERO),
-                    optional_cents(program.annual_max, UNLIMITED),
-                    optional_cents(insurance.programs_used.get(program.code), ZERO),
+                    code=program.code,
+                    name=program.name,
+                    services=frozenset(program.services),
+                    categories=frozenset(program.categories),
+                    patient_pays_per_visit=optional_cents(program.patient_pays_per_visit, ZERO),
+                    annual_max=optional_cents(program.annual_max, UNLIMITED),
+                    used_before=optional_cents(insurance.programs_used.get(program.code), ZERO),
                 )
             )
     return tuple(usable)

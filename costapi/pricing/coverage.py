@@ -87,14 +87,14 @@ def policy_terms(policy: Policy, insurance: Insurance) -> PolicyTerms:
         elif insurance.prior_authorization_through is not None:
             authorized_through = insurance.prior_authorization_through.toordinal()
     return PolicyTerms(
-        policy,
-        policy.id,
-        policy.effective_from or date.min,
-        policy.effective_to or date.max,
-        refusal,
-        bool(patterns) and not codes,
-        authorized_through,
-        policy.max_visits_per_year,
+        policy=policy,
+        id=policy.id,
+        starts=policy.effective_from or date.min,
+        ends=policy.effective_to or date.max,
+        refusal=refusal,
+        needs_diagnosis=bool(patterns) and not codes,
+        authorized_through=authorized_through,
+        max_visits=policy.max_visits_per_year,
     )
 
 

@@ -49,21 +49,21 @@ def estimate(inp: EstimateInput) -> Estimate:
         for bound in bounds:
             cost, run = _bound_cost(pricing, bound, drafts, net, run)
             costs.append(cost)
-        cost_range = Range(min(costs), max(costs))
+        cost_range = Range(low=min(costs), high=max(costs))
 
     return Estimate(
-        inp.plan.code,
-        inp.start_date,
-        "USD",
-        summary.totals,
-        cost_range,
-        summary.phases,
-        summary.months,
-        summary.plan_years,
-        summary.visits,
-        notices.freeze(),
-        summary.data_versions,
-        self_pay_total,
+        plan=inp.plan.code,
+        start_date=inp.start_date,
+        currency="USD",
+        totals=summary.totals,
+        range=cost_range,
+        phases=summary.phases,
+        months=summary.months,
+        plan_years=summary.plan_years,
+        visits=summary.visits,
+        warnings=notices.freeze(),
+        data_versions=summary.data_versions,
+        self_pay_total=self_pay_total,
     )
 
 

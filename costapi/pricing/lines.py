@@ -1,6 +1,6 @@
 """Lines and visits while they are being priced; a finished line becomes a Line."""
 
-from dataclasses import fields, make_dataclass
+from dataclasses import field, fields, make_dataclass
 from datetime import date
 from decimal import Decimal
 
@@ -10,11 +10,26 @@ from .terms import LineTerms
 
 # A line under adjudication has exactly the fields of the reported Line, but is
 # mutable: assistance programs and discounts change it after its cost sharing.
-# freeze() then turns it into a Line in place (CPython allows assigning
-# __class__ between classes with the same slots). Building each Line anew
-# would cost more than the rest of its adjudication: a frozen dataclass's
-# __init__ sets every field through object.__setattr__ (about 2.5 us for 18).
-LineDraft = make_dataclass("LineDraft", [(f.name, f.type) for f in fields(Line)], slots=True)
+# Its fields are keyword-only; money a constructor leaves out is ZERO, ids and
+# reasons None. freeze() then turns it into a Line in place (CPython allows
+# assigning __class__ between classes with the same slots). Building each Line
+# anew would cost more than the rest of its adjudication: a frozen dataclass's
+# __init__ sets every field through object.__setattr__ (docs/engine.md).
+DEFAULTS = dict.fromkeys(
+    ("allowed", "insurance_pays", "assistance_pays", "discount", "deductible", "copay",
+     "coinsurance", "not_covered", "expected_reimbursement"), ZERO,
+) | dict.fromkeys(("reason", "reason_detail", "policy_id", "rate_id"))  # fmt: skip
+LineDraft = make_dataclass(
+    "LineDraft",
+    [
+        (f.name, f.type, field(default=DEFAULTS[f.name]))
+        if f.name in DEFAULTS
+        else (f.name, f.type)
+        for f in fields(Line)
+    ],
+    slots=True,
+    kw_only=True,
+)
 
 
 def freeze(line: LineDraft) -> Line:
@@ -24,31 +39,50 @@ def freeze(line: LineDraft) -> Line:
 
 def covered_line(
     terms: LineTerms,
+    *,
     allowed: Decimal,
     insurance_pays: Decimal,
     patient_pays: Decimal,
     deductible: Decimal = ZERO,
     copay: Decimal = ZERO,
     coinsurance: Decimal = ZERO,
-    policy_id: int | None = None,
+    expected_reimbursement: Decimal = ZERO,
+    policy_id: int | None,
     rate_id: int | None = None,
 ) -> LineDraft:
     return LineDraft(
-        terms.code, terms.units, terms.charge, allowed, insurance_pays, ZERO, ZERO,
-        patient_pays, deductible, copay, coinsurance, ZERO, ZERO, True, None, None,
-        policy_id, rate_id,
-    )  # fmt: skip
+        service=terms.code,
+        units=terms.units,
+        charge=terms.charge,
+        allowed=allowed,
+        insurance_pays=insurance_pays,
+        patient_pays=patient_pays,
+        deductible=deductible,
+        copay=copay,
+        coinsurance=coinsurance,
+        expected_reimbursement=expected_reimbursement,
+        covered=True,
+        policy_id=policy_id,
+        rate_id=rate_id,
+    )
 
 
 def cash_line(
-    terms: LineTerms, reason: str, reason_detail: str | None = None, policy_id: int | None = None
+    terms: LineTerms, reason: str, *, reason_detail: str | None = None, policy_id: int | None = None
 ) -> LineDraft:
     """Not covered (3.2 step 6) or self-pay: the patient pays the cash price."""
     cash = terms.cash
     return LineDraft(
-        terms.code, terms.units, terms.charge, ZERO, ZERO, ZERO, ZERO, cash, ZERO, ZERO,
-        ZERO, cash, ZERO, False, reason, reason_detail, policy_id, None,
-    )  # fmt: skip
+        service=terms.code,
+        units=terms.units,
+        charge=terms.charge,
+        patient_pays=cash,
+        not_covered=cash,
+        covered=False,
+        reason=reason,
+        reason_detail=reason_detail,
+        policy_id=policy_id,
+    )
 
 
 class VisitDraft:

@@ -55,12 +55,12 @@ class Notices:
     def freeze(self) -> tuple[Notice, ...]:
         return tuple(
             Notice(
-                d.code,
-                MESSAGES[d.code](d),
-                d.amount,
-                d.date,
-                d.month,
-                d.policy_id,
+                code=d.code,
+                message=MESSAGES[d.code](d),
+                amount=d.amount,
+                date=d.date,
+                month=d.month,
+                policy_id=d.policy_id,
             )
             for d in self._drafts.values()
         )

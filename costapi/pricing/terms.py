@@ -60,8 +60,13 @@ def self_pay_lines(
         key = (item.service, item.units)
         if key not in cache:
             service = services[item.service]
+            charge, cash = line_charges(service, item.units)
             cache[key] = LineTerms(
-                item.service, service.category, item.units, *line_charges(service, item.units)
+                code=item.service,
+                category=service.category,
+                units=item.units,
+                charge=charge,
+                cash=cash,
             )
         return cache[key]
 
@@ -99,25 +104,25 @@ def insured_lines(
         percent = payer.default_allowed_percent
         out_percent = payer.out_of_network_allowed_percent
         cache[key] = LineTerms(
-            code,
-            category,
-            units,
-            charge,
-            cash,
-            candidate_policies(policies, modality, code, category),
-            tuple(
+            code=code,
+            category=category,
+            units=units,
+            charge=charge,
+            cash=cash,
+            policies=candidate_policies(policies, modality, code, category),
+            rates=tuple(
                 RateTerms(
-                    r.effective_from or date.min,
-                    r.effective_to or date.max,
-                    r.id,
-                    cents(r.allowed * units),
+                    starts=r.effective_from or date.min,
+                    ends=r.effective_to or date.max,
+                    id=r.id,
+                    allowed=cents(r.allowed * units),
                 )
                 for r in rates
             ),
-            charge if percent is None else cents(charge * percent),
-            charge if out_percent is None else cents(charge * out_percent),
-            copays.get(category),
-            tuple(
+            default_allowed=charge if percent is None else cents(charge * percent),
+            out_of_network_allowed=charge if out_percent is None else cents(charge * out_percent),
+            copay=copays.get(category),
+            programs=tuple(
                 index
                 for index, (codes, categories) in enumerate(program_services)
                 if code in codes or category in categories
