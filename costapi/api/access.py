@@ -1,6 +1,8 @@
 """Who may call what: every route declares its roles; one hook enforces them."""
-from flask import abort, current_app, g, request
+from flask import current_app, g, request
+from werkzeug.exceptions import Forbidden as HttpForbidden
 
+from costapi.services.errors import Forbidden, Unauthorized
 from costapi.services.keys import find_key
 
 PUBLIC = "public"
@@ -47,21 +49,21 @@ def authenticate():
     roles = roles_of(request.endpoint, request.method)
     if roles is None:
         current_app.logger.error("route %s declares no roles", request.endpoint)
-        abort(403)
+        raise Forbidden(HttpForbidden.description)
     header = request.headers.get("Authorization", "")
     g.api_key = None
     if header:
         scheme, _, secret = header.partition(" ")
         key = find_key(secret.strip()) if scheme.lower() == "bearer" and secret.strip() else None
         if key is None:
-            abort(401, description="The API key is missing, invalid or revoked.")
+            raise Unauthorized("The API key is missing, invalid or revoked.")
         g.api_key = key
     if PUBLIC in roles:
         return
     if g.api_key is None:
-        abort(401, description="An API key is required: Authorization: Bearer <key>.")
+        raise Unauthorized("An API key is required: Authorization: Bearer <key>.")
     if g.api_key.role not in roles:
-        abort(403, description="This API key's role may not call this route.")
+        raise Forbidden("This API key's role may not call this route.")
 
 
 def undeclared_routes(app):

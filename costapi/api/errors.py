@@ -1,9 +1,14 @@
-"""Every error is JSON: {code, status, message, errors?}; never a stack trace or HTML.
+"""Every error is JSON: {code, status, error, message, errors?}; never a stack trace or HTML.
+
+`code` is the HTTP status and `status` its reason phrase (the contract fixes both); `error`
+is a machine-readable code: the reason phrase in snake_case ("unprocessable_entity") unless
+the failure names its own ("gfe_patient_required").
 
 `ErrorResponses` documents them: every operation lists the error statuses it can really
 answer (401/403 from the key check, 400 for malformed JSON, 503 when the database is down,
 ...), each with the error schema, and nothing else (no catch-all `default`).
 """
+import re
 import traceback
 from http import HTTPStatus
 
@@ -42,13 +47,24 @@ class ErrorSchema(Schema):
 
     code = fields.Integer(required=True, metadata={"description": "The HTTP status"})
     status = fields.String(required=True, metadata={"description": "The HTTP reason phrase"})
+    error = fields.String(required=True, metadata={
+        "description": "A machine-readable code: the reason phrase in snake_case "
+                       "(\"not_found\", \"unprocessable_entity\") unless a more precise one "
+                       "applies (\"gfe_patient_required\")",
+        "example": "unprocessable_entity"})
     message = fields.String(required=True, metadata={"description": "What went wrong"})
     errors = fields.Dict(metadata={
         "description": "Per location and field, what is wrong: {\"json\": {\"field\": [...]}}"})
 
 
-def error_body(code, message, errors=None):
-    body = {"code": code, "status": HTTPStatus(code).phrase, "message": message}
+def reason_code(code):
+    """The HTTP reason phrase of a status in snake_case: 404 -> "not_found"."""
+    return re.sub(r"[^a-z0-9]+", "_", HTTPStatus(code).phrase.lower()).strip("_")
+
+
+def error_body(code, message, errors=None, error=None):
+    body = {"code": code, "status": HTTPStatus(code).phrase, "error": error or reason_code(code),
+            "message": message}
     if errors:
         body["errors"] = errors
     return body
@@ -119,13 +135,12 @@ class Api(flask_smorest.Api):
         own = {name: value for name, value in error.get_headers()
                if name.lower() != "content-type"}
         headers = {**own, **(headers or {})}
-        if code == 401:
-            headers.setdefault("WWW-Authenticate", "Bearer")  # RFC 9110 15.5.2
         return error_body(code, message, payload.get("errors")), code, headers
 
 
-def handle_service_error(error):
-    return error_body(error.status, error.message, error.errors), error.status, error.headers
+def handle_service_error(failure):
+    body = error_body(failure.status, failure.message, failure.errors, failure.error)
+    return body, failure.status, failure.headers
 
 
 def _rollback():

@@ -12,7 +12,8 @@ from costapi.services.good_faith import good_faith_estimate
 blp = Blueprint("good_faith", __name__, url_prefix="/api/v1/estimates",
                 description="Good Faith Estimates (No Surprises Act)")
 
-PATIENT_REQUIRED = "The estimate has no patient name and date of birth (gfe_patient_required)."
+PATIENT_REQUIRED = ("The estimate has no patient name and date of birth (error "
+                    "gfe_patient_required; errors.json.patient names the missing fields).")
 
 
 def _document(estimate_id):

@@ -1,6 +1,5 @@
 """Liveness and readiness for load balancers and orchestrators."""
 from flask.views import MethodView
-from flask_smorest import abort
 from marshmallow import Schema, fields
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -8,6 +7,7 @@ from costapi.api.access import PUBLIC, allow
 from costapi.api.parsing import Blueprint
 from costapi.db import session
 from costapi.migrations import current_revision, head_revision
+from costapi.services.errors import Unavailable
 
 blp = Blueprint("operations", __name__, description="Operations")
 
@@ -37,7 +37,7 @@ class Ready(MethodView):
             revision = current_revision(session.connection())
         except SQLAlchemyError:
             session.rollback()
-            abort(503, message="The database is unreachable.")
+            raise Unavailable("The database is unreachable.") from None
         if revision != head_revision():
-            abort(503, message=f"Schema at {revision}, not {head_revision()}: run db upgrade.")
+            raise Unavailable(f"Schema at {revision}, not {head_revision()}: run db upgrade.")
         return {"status": "ready", "revision": revision}

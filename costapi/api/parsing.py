@@ -3,10 +3,10 @@ database can store (NUL characters, lone surrogates), in the body, the query or 
 import json
 
 import flask_smorest
-from flask import abort
 from webargs.flaskparser import FlaskParser
+from werkzeug.exceptions import NotFound as HttpNotFound
 
-from costapi.services.errors import Invalid
+from costapi.services.errors import Invalid, NotFound
 
 BAD_TEXT = "Not valid text: NUL characters and unpaired surrogates are not accepted."
 
@@ -52,13 +52,14 @@ class Parser(FlaskParser):
         if location in ("json", "query", "querystring", "headers", "form"):
             found = bad_text_errors(data if location == "json" else dict(data))
             if found:
-                raise Invalid({"query" if location == "querystring" else location: found})
+                where = "query" if location == "querystring" else location
+                raise Invalid.at((), found, location=where)
         return data
 
 
 def _refuse_bad_path_text(endpoint, values):
     if values and any(isinstance(value, str) and bad_text(value) for value in values.values()):
-        abort(404)
+        raise NotFound(HttpNotFound.description)
 
 
 class Blueprint(flask_smorest.Blueprint):

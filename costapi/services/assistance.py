@@ -12,7 +12,7 @@ def _check_services(data):
         for i, code in enumerate(data["services"]) if code not in known
     }
     if errors:
-        raise Invalid({"json": {"services": errors}})
+        raise Invalid.at("services", errors)
 
 
 programs = RuleStore(Program, "program", check=_check_services)

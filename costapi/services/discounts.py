@@ -11,9 +11,9 @@ def _check_package(data):
     try:
         plan = plans.get(data["plan"])
     except NotFound:
-        raise Invalid({"json": {"plan": [f"Unknown plan {data['plan']!r}."]}}) from None
+        raise Invalid.at("plan", f"Unknown plan {data['plan']!r}.") from None
     if data["phase"] not in {phase["name"] for phase in plan.phases}:
-        raise Invalid({"json": {"phase": [f"Plan {plan.code!r} has no phase {data['phase']!r}."]}})
+        raise Invalid.at("phase", f"Plan {plan.code!r} has no phase {data['phase']!r}.")
 
 
 discounts = RuleStore(Discount, "discount", check=_check_package)

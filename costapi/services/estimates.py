@@ -136,9 +136,9 @@ def _claim(api_key_id, key, request_hash, window):
                 session.delete(row)
                 session.flush()
             elif row.request_hash != request_hash:
-                raise Invalid({"headers": {"Idempotency-Key": [
-                    "This key was used with another request body."]}},
-                    "The Idempotency-Key was used with another request body.")
+                raise Invalid.at("Idempotency-Key", "This key was used with another request body.",
+                                 "The Idempotency-Key was used with another request body.",
+                                 location="headers")
             elif row.estimate_id is not None:
                 return None, session.get(Estimate, row.estimate_id)
             elif as_utc(row.created_at) > now - CLAIM_STALE_AFTER:
@@ -181,7 +181,7 @@ def compare(options, raw_options):
         try:
             result = body(compute(request))
         except Invalid as error:
-            raise Invalid({"json": {"options": {str(index): error.errors.get("json")}}}) from None
+            raise Invalid.at(("options", index), error.errors.get("json")) from None
         results.append({"option": index, "coverage": _coverage_summary(request["coverage"]),
                         **{key: result[key] for key in COMPARED}})
     results.sort(key=lambda item: (item["totals"]["net_patient_cost"], item["option"]))

@@ -7,22 +7,23 @@ from sqlalchemy import select
 from costapi.db import session
 from costapi.documents import Clinic, GoodFaithEstimate
 from costapi.models import Payer, Plan, Service
-from costapi.services.errors import Conflict
+from costapi.services.errors import Conflict, field_errors
 from costapi.services.estimates import get
 
 PATIENT_REQUIRED = "gfe_patient_required"
+PATIENT_FIELDS = ("name", "date_of_birth")
 
 
 def good_faith_estimate(estimate_id, clinic: Clinic, today: date | None = None):
     estimate = get(estimate_id)
     request = estimate.request
     patient = request.get("patient") or {}
-    missing = {name: [f"{PATIENT_REQUIRED}: required for a Good Faith Estimate."]
-               for name in ("name", "date_of_birth") if not patient.get(name)}
+    missing = {name: ["Required for a Good Faith Estimate."]
+               for name in PATIENT_FIELDS if not patient.get(name)}
     if missing:
-        raise Conflict(f"{PATIENT_REQUIRED}: a Good Faith Estimate needs the patient's name and "
-                       "date of birth; create the estimate with patient.name and "
-                       "patient.date_of_birth.", {"patient": missing})
+        raise Conflict("A Good Faith Estimate needs the patient's name and date of birth: create "
+                       "the estimate with patient.name and patient.date_of_birth.",
+                       field_errors("patient", missing), error=PATIENT_REQUIRED)
     versions = estimate.rule_versions
     plan = session.get(Plan, versions["plan"]["id"])
     payer = session.get(Payer, versions["payer"]["id"]) if versions.get("payer") else None

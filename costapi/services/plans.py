@@ -23,7 +23,7 @@ def _check(data):
                     "service": [f"Unknown service {item['service']!r}."]
                 }
     if errors:
-        raise Invalid({"json": {"phases": errors}})
+        raise Invalid.at("phases", errors)
     _check_schedule_fits(data, known)
 
 

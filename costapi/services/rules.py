@@ -73,7 +73,7 @@ class RuleStore:
 
     def replace(self, code, data, expected_version):
         if data["code"] != code:
-            raise Invalid({"json": {"code": ["Must equal the code in the path."]}})
+            raise Invalid.at("code", "Must equal the code in the path.")
         row = self.get(code)
         self._check(data)
         self._supersede(row, expected_version)

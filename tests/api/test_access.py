@@ -35,6 +35,21 @@ def test_no_key_or_a_bad_key_is_401(app, client):
         assert bad.json["code"] == 401
 
 
+def test_the_401_and_403_bodies_name_the_key_problem(client, website):
+    missing = client.get("/api/v1/services")
+    assert missing.headers["WWW-Authenticate"] == "Bearer"
+    assert missing.json == {"code": 401, "status": "Unauthorized", "error": "unauthorized",
+                            "message": "An API key is required: Authorization: Bearer <key>."}
+    bad = client.get("/api/v1/services", headers={"Authorization": "Bearer ck_nope"})
+    assert bad.headers["WWW-Authenticate"] == "Bearer"
+    assert bad.json == {"code": 401, "status": "Unauthorized", "error": "unauthorized",
+                        "message": "The API key is missing, invalid or revoked."}
+    wrong_role = client.get("/api/v1/services", headers=website)
+    assert "WWW-Authenticate" not in wrong_role.headers
+    assert wrong_role.json == {"code": 403, "status": "Forbidden", "error": "forbidden",
+                               "message": "This API key's role may not call this route."}
+
+
 @pytest.mark.parametrize("role", ["website", "billing"])
 def test_a_role_the_route_does_not_allow_is_403(app, client, role, request):
     headers = request.getfixturevalue(role)

@@ -64,10 +64,27 @@ def test_without_name_and_birth_date_the_gfe_is_409(client, billing):
     for suffix in ("gfe", "gfe.pdf", "gfe.fhir.json"):
         response = client.get(f"/api/v1/estimates/{created['id']}/{suffix}", headers=billing)
         assert response.status_code == 409
-        assert "gfe_patient_required" in response.json["message"]
-        assert response.json["errors"]["patient"]
+        assert response.json == {
+            "code": 409, "status": "Conflict", "error": "gfe_patient_required",
+            "message": "A Good Faith Estimate needs the patient's name and date of birth: "
+                       "create the estimate with patient.name and patient.date_of_birth.",
+            "errors": {"json": {"patient": {
+                "name": ["Required for a Good Faith Estimate."],
+                "date_of_birth": ["Required for a Good Faith Estimate."]}}},
+        }
+
+
+def test_a_gfe_names_only_the_missing_patient_field(client, billing):
+    request = {**self_pay(), "patient": {"reference": "MRN-7", "name": "Jane Q. Doe"}}
+    created = client.post("/api/v1/estimates", json=request, headers=billing).json
+    response = client.get(f"/api/v1/estimates/{created['id']}/gfe", headers=billing)
+    assert response.status_code == 409 and response.json["error"] == "gfe_patient_required"
+    assert response.json["errors"] == {"json": {"patient": {
+        "date_of_birth": ["Required for a Good Faith Estimate."]}}}
 
 
 def test_unknown_estimate_is_404(client, billing):
     response = client.get("/api/v1/estimates/" + "0" * 36 + "/gfe.pdf", headers=billing)
     assert response.status_code == 404
+    assert response.json == {"code": 404, "status": "Not Found", "error": "not_found",
+                             "message": f"No estimate {'0' * 36!r}."}

@@ -125,6 +125,7 @@ def test_invalid_body_is_422_naming_the_field_and_writes_nothing(client, admin, 
     response = client.post(f"/api/v1/{path}", json=body, headers=admin)
     assert response.status_code == 422, response.json
     assert response.json["code"] == 422 and response.json["message"]
+    assert response.json["error"] == "unprocessable_entity"
     assert _dig(response.json["errors"], field)
     assert _count() == before
 
@@ -145,6 +146,7 @@ def test_malformed_json_is_400(client, admin, body):
                            content_type="application/json")
     assert response.status_code == 400
     assert response.json["code"] == 400 and response.json["message"]
+    assert response.json["error"] == "bad_request"
 
 
 def test_a_body_that_is_not_an_object_is_422(client, admin):
