@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal
-from typing import TYPE_CHECKING
 from uuid import NAMESPACE_URL, uuid5
 
-from .itemized import SELF_PAY, ZERO, expected_charge, unit_price
+from costapi.pricing.money import ZERO
 
-if TYPE_CHECKING:
-    from .gfe import GoodFaithEstimate
+from .itemized import SELF_PAY, expected_charge, unit_price
+from .model import GoodFaithEstimate
 
 PCT = "http://hl7.org/fhir/us/davinci-pct/StructureDefinition/"
 GFE_PROFESSIONAL = PCT + "davinci-pct-gfe-professional"

@@ -4,53 +4,26 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal
 from itertools import pairwise
 from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
-from costapi.pricing.notices import MONTH_NAMES
+from costapi.pricing.vocabulary import MODALITY_NAMES
+from costapi.pricing.wording import (
+    TIMES,
+    dollars,
+    every,
+    long_date,
+    month_name,
+    month_of,
+    short_date,
+)
 
-from .fhir import fhir_bundle
-from .itemized import SELF_PAY, is_out_of_network, itemized_list, money
+from .itemized import SELF_PAY, is_out_of_network, itemized_list
+from .model import GoodFaithEstimate
 
-__all__ = ["Clinic", "GoodFaithEstimate", "fhir_bundle", "render_html", "render_pdf"]
-
-MODALITIES = {
-    "esketamine_nasal": "Esketamine (Spravato) nasal spray",
-    "ketamine_iv": "Ketamine by intravenous (IV) infusion",
-    "ketamine_im": "Ketamine by intramuscular (IM) injection",
-    "ketamine_oral": "Ketamine by mouth (oral or sublingual)",
-    "kap": "Ketamine-assisted psychotherapy (KAP)",
-    "other": "Other treatment",
-}
-TIMES = {1: "once", 2: "twice", 3: "three times", 4: "four times", 5: "five times", 6: "six times"}
-
-
-@dataclass(frozen=True)
-class Clinic:
-    name: str
-    npi: str
-    tin: str
-    address: str
-    phone: str = ""
-
-
-@dataclass(frozen=True)
-class GoodFaithEstimate:
-    estimate: dict
-    patient_name: str
-    patient_date_of_birth: str
-    plan_name: str
-    plan_description: str | None
-    modality: str
-    coverage_type: str
-    payer_name: str | None
-    diagnosis_codes: tuple[str, ...]
-    service_descriptions: dict
-    clinic: Clinic
-    issued_on: str
+__all__ = ["render_html", "render_pdf"]
 
 
 @dataclass(frozen=True)
@@ -72,47 +45,13 @@ class Timeframe:
     sessions: int
 
 
-def long_date(value: date | str) -> str:
-    """January 4, 2027."""
-    day = date.fromisoformat(value) if isinstance(value, str) else value
-    return f"{MONTH_NAMES[day.month - 1]} {day.day}, {day.year}"
-
-
-def short_date(value: date | str) -> str:
-    """Jan 4, 2027."""
-    day = date.fromisoformat(value) if isinstance(value, str) else value
-    return f"{MONTH_NAMES[day.month - 1][:3]} {day.day}, {day.year}"
-
-
-def month_name(month: str) -> str:
-    """2027-01 -> January 2027."""
-    year, number = month.split("-")
-    return f"{MONTH_NAMES[int(number) - 1]} {year}"
-
-
-def dollars(amount) -> str:
-    """$1,234.50; unit prices with more than cents keep 4 places ($15.1234)."""
-    value = money(amount)
-    sign = "-" if value < 0 else ""
-    places = 2 if value == value.quantize(Decimal("0.01")) else 4
-    return f"{sign}${abs(value):,.{places}f}"
-
-
-def _every(days: int) -> str:
-    if days == 1:
-        return "every day"
-    if days == 7:
-        return "once a week"
-    return f"every {days // 7} weeks" if days % 7 == 0 else f"every {days} days"
-
-
 def frequency(dates: list[date]) -> str:
     """How often sessions fall, in words, from the gaps between consecutive dates."""
     if len(dates) < 2:
         return "one session"
     gaps = {(later - earlier).days for earlier, later in pairwise(dates)}
     if len(gaps) == 1:
-        return _every(gaps.pop())
+        return every(gaps.pop())
     weeks = [0] * ((dates[-1] - dates[0]).days // 7 + 1)
     for day in dates:
         weeks[(day - dates[0]).days // 7] += 1
@@ -125,7 +64,7 @@ def frequency(dates: list[date]) -> str:
 def _session_dates(dates: list[date]) -> tuple[tuple[str, str], ...]:
     months: dict[str, list[str]] = {}
     for day in dates:
-        months.setdefault(f"{MONTH_NAMES[day.month - 1]} {day.year}", []).append(str(day.day))
+        months.setdefault(month_name(month_of(day)), []).append(str(day.day))
     return tuple((month, ", ".join(days)) for month, days in months.items())
 
 
@@ -193,7 +132,7 @@ def document(gfe: GoodFaithEstimate) -> dict:
         "clinic": gfe.clinic,
         "self_pay": gfe.coverage_type == SELF_PAY,
         "out_of_network": is_out_of_network(estimate),
-        "modality": MODALITIES.get(gfe.modality, _title(gfe.modality)),
+        "modality": MODALITY_NAMES.get(gfe.modality, _title(gfe.modality)),
         "timeframe": timeframe(estimate),
         "phases": phase_scopes(estimate),
         "items": itemized_list(estimate, gfe.coverage_type, gfe.service_descriptions),

@@ -6,11 +6,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
+from costapi.pricing.money import CENT, ZERO
+
 SELF_PAY = "self_pay"
 OUT_OF_NETWORK = "out_of_network"
-CENT = Decimal("0.01")
 UNIT_PRICE_PLACES = Decimal("0.0001")
-ZERO = Decimal("0.00")
 
 
 def money(value) -> Decimal:

@@ -9,10 +9,9 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
+from costapi.pricing.money import CENT, ZERO
 from costapi.pricing.money import decimal_text as text
 
-CENT = Decimal("0.01")
-ZERO = Decimal("0.00")
 LIMIT = Decimal("1000000000")
 MENTAL_HEALTH = ("MH", "A4", "A8")
 SERVICE_TYPES = ("MH", "A4", "A6", "A8", "98", "30")

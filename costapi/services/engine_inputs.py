@@ -2,8 +2,7 @@
 from decimal import Decimal
 
 from costapi import pricing
-
-ZERO = Decimal(0)
+from costapi.pricing.money import ZERO
 
 
 def service_input(row):

@@ -13,7 +13,7 @@ import pytest
 from costapi import pricing
 from costapi.documents import Clinic, GoodFaithEstimate, fhir_bundle, render_html, render_pdf
 from costapi.documents.fhir import CPT, HCPCS
-from costapi.documents.gfe import frequency
+from costapi.documents.gfe import TEMPLATES, frequency
 from costapi.documents.itemized import itemized_list
 
 MONEY_FIELDS = (
@@ -410,6 +410,23 @@ def test_html_escapes_user_text():
 )
 def test_frequency_in_words(dates, expected):
     assert frequency([date.fromisoformat(d) for d in dates]) == expected
+
+
+@pytest.mark.parametrize(
+    ("filter_name", "value", "expected"),
+    [
+        ("dollars", "1234.5", "$1,234.50"),
+        ("dollars", "-1234.5", "-$1,234.50"),  # a credit
+        ("dollars", "0.8900", "$0.89"),
+        ("dollars", "15.1234", "$15.1234"),  # a per-mg unit price keeps 4 places
+        ("dollars", "-0.125", "-$0.1250"),
+        ("long_date", "2027-01-04", "January 4, 2027"),
+        ("short_date", "2027-09-30", "Sep 30, 2027"),
+        ("month_name", "2027-12", "December 2027"),
+    ],
+)
+def test_amounts_and_dates_in_words(filter_name, value, expected):
+    assert TEMPLATES.filters[filter_name](value) == expected
 
 
 def test_pdf_text_has_the_required_content(pdf, pdf_text):

@@ -1,0 +1,30 @@
+"""What a Good Faith Estimate document is made from: the estimate, the patient, the clinic."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Clinic:
+    name: str
+    npi: str
+    tin: str
+    address: str
+    phone: str = ""
+
+
+@dataclass(frozen=True)
+class GoodFaithEstimate:
+    estimate: dict
+    patient_name: str
+    patient_date_of_birth: str
+    plan_name: str
+    plan_description: str | None
+    modality: str
+    coverage_type: str
+    payer_name: str | None
+    diagnosis_codes: tuple[str, ...]
+    service_descriptions: dict
+    clinic: Clinic
+    issued_on: str
