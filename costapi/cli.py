@@ -128,7 +128,7 @@ def estimates_recalculate(payer, plan, created_before, chunk_size):
     estimate of each chain is taken. Chunks are committed whole: after a stopped run, run
     again with the --created-before it printed to go on where it stopped.
     """
-    from costapi.api.estimate_requests import EstimateRequestSchema
+    from costapi.api.estimate_requests import load_request
     from costapi.models.versioned import utcnow
     from costapi.services.recalculation import recalculate
 
@@ -140,7 +140,7 @@ def estimates_recalculate(payer, plan, created_before, chunk_size):
         done = outcome.recalculated + len(outcome.failed)
         click.echo(f"{done}/{outcome.selected}", err=True)
 
-    outcome = recalculate(EstimateRequestSchema().load, payer=payer, plan=plan,
+    outcome = recalculate(load_request, payer=payer, plan=plan,
                           created_before=started, chunk_size=chunk_size, progress=progress)
     for estimate_id, errors in outcome.failed.items():
         click.echo(f"not recalculated: {estimate_id}: {errors}", err=True)

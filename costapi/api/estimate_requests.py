@@ -3,19 +3,16 @@ from datetime import date
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from costapi.api.fields import CATEGORIES, ByName, Code, Flag, Fraction, Money, Pattern
+from costapi.api.fields import ByName, Code, Flag, Fraction, Money, Pattern
 from costapi.api.payers import DIAGNOSIS_PATTERN
+from costapi.pricing.vocabulary import AUTHORIZATION_STATES, CATEGORIES, COVERAGE_TYPES, NETWORKS
+from costapi.services.errors import Invalid
+from costapi.services.request_rules import START_DATE_MESSAGE, met_over_total, start_date_fits
 
-AUTHORIZATION_STATES = ("approved", "pending", "denied", "not_requested")
 INSURANCE_ONLY = ("payer", "benefits", "eligibility_check", "diagnosis_codes",
                   "prior_authorization", "prior_authorization_through", "programs",
                   "programs_used")
 SELF_PAY_ONLY = ("household_income", "household_size", "discounts")
-
-
-def _met_within_total(data, errors, total, met):
-    if data.get(total) is not None and data.get(met) is not None and data[met] > data[total]:
-        errors[met] = [f"{met} may not exceed {total}."]
 
 
 class PhaseOverrideSchema(Schema):
@@ -37,11 +34,10 @@ class AmountsSchema(Schema):
 
     @validates_schema
     def met_within_totals(self, data, **kwargs):
-        errors = {}
-        _met_within_total(data, errors, "deductible", "deductible_met")
-        _met_within_total(data, errors, "out_of_pocket_max", "out_of_pocket_met")
-        if errors:
-            raise ValidationError(errors)
+        over = met_over_total(data)
+        if over:
+            raise ValidationError({met: [f"{met} may not exceed {total}."]
+                                   for met, total in over.items()})
 
 
 class NetworkBenefitsSchema(AmountsSchema):
@@ -64,9 +60,9 @@ class BenefitsSchema(NetworkBenefitsSchema):
 
 
 class CoverageSchema(Schema):
-    type = fields.String(required=True, validate=validate.OneOf(("insurance", "self_pay")))
+    type = fields.String(required=True, validate=validate.OneOf(COVERAGE_TYPES))
     payer = Code()
-    network = fields.String(load_default="in", validate=validate.OneOf(("in", "out")))
+    network = fields.String(load_default="in", validate=validate.OneOf(NETWORKS))
     benefits = fields.Nested(BenefitsSchema)
     eligibility_check = fields.String(allow_none=True, validate=validate.Length(1, 36))
     diagnosis_codes = fields.List(
@@ -127,13 +123,21 @@ class EstimateRequestSchema(Schema):
     @validates_schema
     def start_within_reason(self, data, **kwargs):
         start = data.get("start_date")
-        if start is not None and not date(2000, 1, 1) <= start <= date(2100, 12, 31):
-            raise ValidationError("A start date between 2000 and 2100.", "start_date")
+        if start is not None and not start_date_fits(start):
+            raise ValidationError(START_DATE_MESSAGE, "start_date")
 
 
 class CompareRequestSchema(Schema):
     options = fields.List(fields.Nested(EstimateRequestSchema), required=True,
                           validate=validate.Length(2, 10))
+
+
+def load_request(raw):
+    """A stored or sent estimate request, validated: the request, or Invalid naming its fields."""
+    try:
+        return EstimateRequestSchema().load(raw)
+    except ValidationError as error:
+        raise Invalid.at((), error.messages) from None
 
 
 EXAMPLE = {

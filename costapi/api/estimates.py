@@ -12,6 +12,7 @@ from costapi.api.estimate_requests import (
     EXAMPLE,
     CompareRequestSchema,
     EstimateRequestSchema,
+    load_request,
 )
 from costapi.api.estimate_results import ComparisonSchema, EstimateSchema, EstimateSummarySchema
 from costapi.api.parsing import Blueprint
@@ -44,7 +45,8 @@ def _idempotency():
     if key is None:
         return None
     if not IDEMPOTENCY_KEY.fullmatch(key):
-        raise Invalid({"headers": {"Idempotency-Key": ["1 to 200 printable ASCII characters."]}})
+        raise Invalid.at("Idempotency-Key", "1 to 200 printable ASCII characters.",
+                         location="headers")
     hours = current_app.config["IDEMPOTENCY_HOURS"]
     return key, timedelta(hours=hours), None
 
@@ -120,6 +122,6 @@ class Recalculate(MethodView):
     @blp.alt_response(422, description="The stored request no longer fits today's rules.")
     def post(self, estimate_id):
         """Estimate a stored request again with today's rules, linked to the old estimate"""
-        result = estimates.recalculate(estimate_id, EstimateRequestSchema().load, g.api_key.id,
+        result = estimates.recalculate(estimate_id, load_request, g.api_key.id,
                                        _idempotency())
         return json_response(result, 201)

@@ -9,7 +9,6 @@ import re
 import secrets
 import uuid
 from datetime import date, timedelta
-from decimal import Decimal
 
 import requests
 from flask import current_app
@@ -27,7 +26,7 @@ from costapi.eligibility.client import (
 )
 from costapi.models import EligibilityCheck
 from costapi.models.versioned import as_utc, utcnow
-from costapi.pricing.money import decimal_text
+from costapi.pricing.money import ZERO, decimal_text
 from costapi.pricing.plan_years import anniversary, plan_year_of
 from costapi.services.errors import (
     BadGateway,
@@ -38,20 +37,19 @@ from costapi.services.errors import (
     Unavailable,
 )
 from costapi.services.payers import payers
+from costapi.services.request_rules import MET_TOTALS, met_over_total
 
 AAA_FIELDS = {"71": ("date_of_birth",), "72": ("member_id",), "73": ("first_name", "last_name"),
               "75": ("member_id",)}
-MET_KEYS = {"deductible_met": "deductible", "out_of_pocket_met": "out_of_pocket_max"}
-ZERO = Decimal("0.00")
 
 
 def _payer(code):
     payer = payers.current(code)
     if payer is None or payer.deleted_at is not None:
-        raise Invalid({"json": {"payer": [f"Unknown payer {code!r}."]}})
+        raise Invalid.at("payer", f"Unknown payer {code!r}.")
     if not payer.eligibility_payer_id:
-        raise Invalid({"json": {"payer": [
-            "This payer has no eligibility_payer_id: enter the benefits by hand."]}})
+        raise Invalid.at("payer",
+                         "This payer has no eligibility_payer_id: enter the benefits by hand.")
     return payer
 
 
@@ -126,9 +124,9 @@ def _failure(error, data):
     reason = redact(error.reason, data)
     if isinstance(error, Rejected) and error.code in AAA_FIELDS:
         names = AAA_FIELDS[error.code]
-        return Invalid({"json": {name: [reason] for name in names}},
-                       f"The payer rejected the check ({reason}): correct "
-                       f"{' and '.join(names)} and try again.")
+        return Invalid.at((), {name: [reason] for name in names},
+                          f"The payer rejected the check ({reason}): correct "
+                          f"{' and '.join(names)} and try again.")
     if isinstance(error, RateLimited):
         seconds = max(math.ceil(error.retry_after or 30), 1)
         return TooManyRequests(f"The clearinghouse is limiting requests ({reason}): try again "
@@ -224,7 +222,7 @@ def _kept_warnings(warnings, explicit):
 
 
 def _without_met(benefits):
-    return {key: ZERO if key in MET_KEYS else _without_met(value) if isinstance(value, dict)
+    return {key: ZERO if key in MET_TOTALS else _without_met(value) if isinstance(value, dict)
             else value for key, value in benefits.items()}
 
 
@@ -241,12 +239,12 @@ def _met_within_totals(benefits, path=()):
     for key, value in benefits.items():
         if isinstance(value, dict):
             _met_within_totals(value, (*path, key))
-    for met_key, total_key in MET_KEYS.items():
-        met, total = benefits.get(met_key), benefits.get(total_key)
-        if met is not None and total is not None and met > total:
-            raise Invalid.at(("coverage", "benefits", *path, met_key),
-                             f"{met_key} may not exceed {total_key} ({decimal_text(total)} "
-                             "from the eligibility check).")
+    over = met_over_total(benefits)
+    if over:
+        met_key, total_key = next(iter(over.items()))
+        raise Invalid.at(("coverage", "benefits", *path, met_key),
+                         f"{met_key} may not exceed {total_key} "
+                         f"({decimal_text(benefits[total_key])} from the eligibility check).")
 
 
 def estimate_benefits(coverage, start_date):
@@ -260,7 +258,7 @@ def estimate_benefits(coverage, start_date):
     elif check.status != "active":
         problem = "The check found the coverage inactive."
     if problem:
-        raise Invalid({"json": {"coverage": {"eligibility_check": [problem]}}})
+        raise Invalid.at(("coverage", "eligibility_check"), problem)
     explicit = coverage.get("benefits") or {}
     stored = selection.from_json(check.benefits)
     warnings = _kept_warnings(check.warnings, explicit)

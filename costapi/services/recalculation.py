@@ -11,7 +11,6 @@ one bulk insert) and is committed whole or not at all.
 import uuid
 from dataclasses import dataclass, field
 
-from marshmallow import ValidationError
 from sqlalchemy import exists, insert, select
 from sqlalchemy.orm import aliased
 
@@ -74,7 +73,8 @@ def recalculate(load_request, payer=None, plan=None, created_before=None, chunk_
                 progress=None):
     """Recalculate the newest estimate of each chain (of a payer, of a plan) with today's rules.
 
-    `load_request(raw) -> request` validates a stored request (the API's schema).
+    `load_request(raw) -> request` validates a stored request (the API's schema) and raises
+    Invalid when it no longer fits.
     A request that no longer fits today's rules is left out and reported in
     `Outcome.failed`; any other error rolls back the chunk at hand and is raised (the
     chunks before it stay committed). `progress(outcome)` is called after each commit.
@@ -107,9 +107,6 @@ def _chunk(ids, load_request, outcome):
         try:
             request = load_request(raw)
             computed = estimates.compute(request)
-        except ValidationError as error:
-            failed[old_id] = {"json": error.messages}
-            continue
         except Invalid as error:
             failed[old_id] = error.errors
             continue

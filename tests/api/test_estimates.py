@@ -200,6 +200,25 @@ INVALID = [
 ]
 
 
+def test_the_request_rules_say_what_is_wrong_where(client, billing):
+    body = spravato(benefits=_benefits(
+        deductible="1500.00", deductible_met="1500.01", out_of_pocket_max="5000.00",
+        out_of_pocket_met="6000.00",
+        family={"deductible": "3000.00", "deductible_met": "3000.00"}))
+    response = client.post("/api/v1/estimates/preview", json=body, headers=billing)
+    assert response.status_code == 422 and response.json["error"] == "unprocessable_entity"
+    assert response.json["errors"] == {"json": {"coverage": {"benefits": {
+        "deductible_met": ["deductible_met may not exceed deductible."],
+        "out_of_pocket_met": ["out_of_pocket_met may not exceed out_of_pocket_max."]}}}}
+    for start in ("1999-12-31", "2101-01-01"):
+        early = client.post("/api/v1/estimates/preview", json=_with(spravato(), start_date=start),
+                            headers=billing)
+        assert early.json["errors"] == {"json": {"start_date": [
+            "A start date between 2000 and 2100."]}}, start
+    assert client.post("/api/v1/estimates/preview", json=_with(spravato(), start_date="2100-12-31"),
+                       headers=billing).status_code == 200
+
+
 @pytest.mark.parametrize(("body", "field", "what"), INVALID, ids=[case[2] for case in INVALID])
 def test_invalid_requests_are_422_naming_the_field_and_store_nothing(client, billing, body,
                                                                       field, what):

@@ -111,6 +111,10 @@ def test_met_above_the_checks_total_is_422(client, billing, stored_check):
         "2026-12-07", check["id"], {"deductible_met": "1600.00"}))
     assert response.status_code == 422
     assert "deductible_met" in response.json["errors"]["json"]["coverage"]["benefits"]
+    deductible = check["benefits"]["deductible"]
+    assert response.json["errors"] == {"json": {"coverage": {"benefits": {"deductible_met": [
+        f"deductible_met may not exceed deductible ({deductible} from the eligibility check)."
+    ]}}}}
 
 
 @pytest.mark.parametrize("case", ["unknown", "other payer", "inactive"])
