@@ -7,14 +7,13 @@ from marshmallow import ValidationError
 from costapi.api.catalog import ServiceSchema
 from costapi.api.discounts import DiscountSchema
 from costapi.api.payers import PayerSchema
-from costapi.api.payers import present_many as present_payers
 from costapi.api.plans import PlanSchema
 from costapi.api.programs import ProgramSchema
 from costapi.services.assistance import programs
 from costapi.services.catalog import services
 from costapi.services.discounts import discounts
 from costapi.services.errors import ServiceError
-from costapi.services.payers import payers
+from costapi.services.payers import payers, view
 from costapi.services.plans import plans
 
 FIXTURES_DIR = Path(__file__).resolve().parent.parent / "fixtures"
@@ -23,7 +22,7 @@ FIXTURES_DIR = Path(__file__).resolve().parent.parent / "fixtures"
 RESOURCES = (
     ("services.yaml", services, ServiceSchema, None),
     ("plans.yaml", plans, PlanSchema, None),
-    ("payers.yaml", payers, PayerSchema, lambda row: present_payers([row])[0]),
+    ("payers.yaml", payers, PayerSchema, view),
     ("programs.yaml", programs, ProgramSchema, None),
     ("discounts.yaml", discounts, DiscountSchema, None),
 )

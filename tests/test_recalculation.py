@@ -5,17 +5,17 @@ import orjson
 import pytest
 from sqlalchemy import event, func, select
 
-from costapi.api.estimate_requests import EstimateRequestSchema
-from costapi.api.payers import PayerSchema, present_many
+from costapi.api.estimate_requests import load_request
+from costapi.api.payers import PayerSchema
 from costapi.db import session
 from costapi.models import EligibilityCheck, Estimate
 from costapi.models.versioned import utcnow
 from costapi.services import estimates, recalculation
-from costapi.services.payers import payers
+from costapi.services.payers import payers, view
 from tests.api.estimate_requests import self_pay, spravato, with_patient
 
 pytestmark = pytest.mark.usefixtures("seeded")
-load = EstimateRequestSchema().load
+load = load_request
 
 
 @pytest.fixture
@@ -47,7 +47,7 @@ def count():
 def change_drug_rate(allowed):
     """Acme PPO's J0013 rate, as an admin's PUT would change it."""
     row = payers.get("acme-ppo")
-    data = PayerSchema().load(PayerSchema().dump(present_many([row])[0]))
+    data = PayerSchema().load(PayerSchema().dump(view(row)))
     for rate in data["rates"]:
         if rate["service"] == "J0013":
             rate["allowed"] = allowed
@@ -130,6 +130,19 @@ def test_a_request_that_no_longer_fits_is_reported_and_the_others_stored():
     assert outcome.recalculated == 1 and list(outcome.failed) == [acme]
     assert "payer" in str(outcome.failed[acme])
     assert successor(acme) is None and successor(cash) is not None
+
+
+def test_a_request_the_schema_now_refuses_is_reported_with_its_fields():
+    old = stored(spravato())
+    row = session.get(Estimate, old)
+    row.request = {**row.request, "referral": "Dr. Who"}  # a field the schema does not know
+    session.commit()
+
+    outcome = recalculation.recalculate(load)
+
+    assert outcome.recalculated == 0
+    assert outcome.failed == {old: {"json": {"referral": ["Unknown field."]}}}
+    assert successor(old) is None
 
 
 def _statements(engine, action):

@@ -1,9 +1,10 @@
 """Services the clinic delivers, with their charge and cash price."""
 from marshmallow import Schema, fields, post_load, validate
 
-from costapi.api.fields import CATEGORIES, Code, Money
+from costapi.api.fields import Code, Money
 from costapi.api.parsing import Blueprint
 from costapi.api.rules import rule_routes
+from costapi.pricing.vocabulary import CATEGORIES
 from costapi.services.catalog import services
 
 blp = Blueprint("services", __name__, url_prefix="/api/v1/services", description="Services")

@@ -10,6 +10,7 @@ from costapi.api.estimate_requests import BenefitsSchema
 from costapi.api.fields import Code, Flag, Pattern, Timestamp
 from costapi.api.parsing import Blueprint
 from costapi.eligibility.benefits import SERVICE_TYPES
+from costapi.pricing.vocabulary import NETWORKS
 from costapi.services import eligibility
 
 blp = Blueprint("eligibility", __name__, url_prefix="/api/v1/eligibility",
@@ -28,7 +29,7 @@ class CheckRequestSchema(Schema):
     date_of_birth = fields.Date(required=True)
     service_type = fields.String(load_default="MH", validate=validate.OneOf(SERVICE_TYPES),
                                  metadata={"description": "X12 service type code"})
-    network = fields.String(load_default="in", validate=validate.OneOf(("in", "out")))
+    network = fields.String(load_default="in", validate=validate.OneOf(NETWORKS))
     refresh = Flag(load_default=False, metadata={
         "description": "Ask the payer even when a fresh stored check exists."})
 

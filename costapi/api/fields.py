@@ -7,14 +7,11 @@ from marshmallow import ValidationError, fields, validate
 from costapi.models.versioned import as_utc
 from costapi.pricing.money import decimal_text
 
+# Still imported from here by api/public.py; the words themselves live in pricing/vocabulary.
+from costapi.pricing.vocabulary import MODALITIES, PAYER_KINDS  # noqa: F401
+
 MONEY_LIMIT = Decimal("1000000000")
 CODE_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$"
-CATEGORIES = (
-    "evaluation", "office_visit", "psychotherapy", "administration",
-    "drug", "monitoring", "supply", "other",
-)
-MODALITIES = ("esketamine_nasal", "ketamine_iv", "ketamine_im", "ketamine_oral", "kap", "other")
-PAYER_KINDS = ("commercial", "medicare", "medicare_advantage", "medicaid", "other")
 
 
 class Pattern(validate.Regexp):

@@ -3,20 +3,11 @@ from itertools import combinations
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from costapi.api.fields import (
-    CATEGORIES,
-    MODALITIES,
-    PAYER_KINDS,
-    Code,
-    Flag,
-    Fraction,
-    Money,
-    Pattern,
-)
+from costapi.api.fields import Code, Flag, Fraction, Money, Pattern
 from costapi.api.parsing import Blueprint
 from costapi.api.rules import rule_routes
-from costapi.models import Policy, Rate
-from costapi.services.payers import current_items, payers
+from costapi.pricing.vocabulary import CATEGORIES, MODALITIES, PAYER_KINDS
+from costapi.services.payers import payers, view, views
 
 blp = Blueprint("payers", __name__, url_prefix="/api/v1/payers", description="Payers")
 
@@ -111,19 +102,6 @@ class PayerSchema(Schema):
             raise ValidationError(errors)
 
 
-def present_many(rows):
-    codes = [row.code for row in rows]
-    rates, policies = {}, {}
-    for rate in current_items(Rate, codes):
-        rates.setdefault(rate.payer_code, []).append(rate)
-    for policy in current_items(Policy, codes):
-        policies.setdefault(policy.payer_code, []).append(policy)
-    return [
-        {**{c.key: getattr(row, c.key) for c in row.__table__.columns},
-         "rates": rates.get(row.code, []), "policies": policies.get(row.code, [])}
-        for row in rows
-    ]
+present_many = views  # bench/batch.py still imports this name
 
-
-rule_routes(blp, payers, PayerSchema, present=lambda row: present_many([row])[0],
-            present_many=present_many)
+rule_routes(blp, payers, PayerSchema, present=view, present_many=views)

@@ -1,14 +1,14 @@
 """Treatment plan templates: phases with a cadence and the services of each visit."""
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from costapi.api.fields import MODALITIES, Code, Pattern
+from costapi.api.fields import Code, Pattern
 from costapi.api.parsing import Blueprint
 from costapi.api.rules import rule_routes
+from costapi.pricing.vocabulary import MODALITIES, PHASE_KINDS
 from costapi.services.plans import plans
 
 blp = Blueprint("plans", __name__, url_prefix="/api/v1/plans", description="Treatment plans")
 
-KINDS = ("intake", "induction", "maintenance", "follow_up")
 SESSIONS = validate.Range(0, 366)
 
 
@@ -19,7 +19,7 @@ class VisitItemSchema(Schema):
 
 class PhaseSchema(Schema):
     name = fields.String(required=True, validate=Pattern(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$"))
-    kind = fields.String(required=True, validate=validate.OneOf(KINDS))
+    kind = fields.String(required=True, validate=validate.OneOf(PHASE_KINDS))
     sessions = fields.Integer(required=True, validate=SESSIONS, strict=True)
     interval_days = fields.Integer(validate=validate.Range(1, 365), strict=True, allow_none=True)
     per_week = fields.Integer(validate=validate.Range(1, 7), strict=True, allow_none=True)

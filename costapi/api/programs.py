@@ -1,9 +1,10 @@
 """Assistance programs, such as a manufacturer's savings program."""
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from costapi.api.fields import CATEGORIES, PAYER_KINDS, Code, Money
+from costapi.api.fields import Code, Money
 from costapi.api.parsing import Blueprint
 from costapi.api.rules import rule_routes
+from costapi.pricing.vocabulary import CATEGORIES, PAYER_KINDS
 from costapi.services.assistance import programs
 
 blp = Blueprint("programs", __name__, url_prefix="/api/v1/programs",

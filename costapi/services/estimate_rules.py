@@ -5,13 +5,11 @@ before under the same token; otherwise a fixed number of queries whatever the pl
 """
 from dataclasses import dataclass, field
 
-from sqlalchemy import select
-
 from costapi import pricing
-from costapi.db import session
 from costapi.models import Discount, Payer, Plan, Policy, Program, Rate, Service
 from costapi.services import engine_inputs as to_engine
 from costapi.services.errors import Invalid
+from costapi.services.payers import items_by_payer
 from costapi.services.rule_cache import cached
 from costapi.services.rules import live_rows
 
@@ -61,12 +59,7 @@ def _plan(row):
 
 def _payers(codes):
     rows = live_rows(Payer, codes)
-    rates, policies = {}, {}
-    for model, items in ((Rate, rates), (Policy, policies)):
-        for item in session.scalars(select(model).where(
-                model.payer_code.in_(list(rows)), model.superseded_at.is_(None))
-                .order_by(model.id)):
-            items.setdefault(item.payer_code, []).append(item)
+    rates, policies = items_by_payer(Rate, list(rows)), items_by_payer(Policy, list(rows))
     return {code: Rule(to_engine.payer_input(row, rates.get(code, []), policies.get(code, [])),
                        row.id, row.version)
             for code, row in rows.items()}
@@ -81,13 +74,15 @@ LOADERS = {
 }
 
 
-def _get(table, codes):
+def rules_by_code(table, codes):
+    """The live rules of one table (`plans`, `services`, `payers`, ...) with these codes, by
+    code, as engine inputs with their row ids (cached per rule generation)."""
     return cached(table, codes, LOADERS[table])
 
 
 def _require(table, codes, field_path):
     """The rules for `codes` in order, or a 422 naming each unknown one."""
-    found = _get(table, codes)
+    found = rules_by_code(table, codes)
     missing = {str(i): [f"Unknown code {code!r}."] for i, code in enumerate(codes)
                if code not in found}
     if missing:
@@ -96,17 +91,16 @@ def _require(table, codes, field_path):
 
 
 def load_rules(request):
-    plan = _get("plans", [request["plan"]]).get(request["plan"])
+    plan = rules_by_code("plans", [request["plan"]]).get(request["plan"])
     if plan is None:
-        raise Invalid({"json": {"plan": [f"Unknown plan {request['plan']!r}."]}})
+        raise Invalid.at("plan", f"Unknown plan {request['plan']!r}.")
     codes = sorted({item.service for phase in plan.value.phases for item in phase.visit})
-    rules = RuleSet(plan=plan, services=_get("services", codes))
+    rules = RuleSet(plan=plan, services=rules_by_code("services", codes))
     coverage = request["coverage"]
     if coverage["type"] == "insurance":
-        rules.payer = _get("payers", [coverage["payer"]]).get(coverage["payer"])
+        rules.payer = rules_by_code("payers", [coverage["payer"]]).get(coverage["payer"])
         if rules.payer is None:
-            raise Invalid({"json": {"coverage": {"payer": [
-                f"Unknown payer {coverage['payer']!r}."]}}})
+            raise Invalid.at(("coverage", "payer"), f"Unknown payer {coverage['payer']!r}.")
         rules.programs = _require("programs", coverage.get("programs") or [],
                                   ("coverage", "programs"))
     else:

@@ -16,11 +16,44 @@ POLICY_FIELDS = (
 
 
 def current_items(model, payer_codes):
+    """The current (not superseded) rates or policies of these payers, oldest first."""
     return session.scalars(
         select(model)
         .where(model.payer_code.in_(payer_codes), model.superseded_at.is_(None))
         .order_by(model.id)
     ).all()
+
+
+def items_by_payer(model, payer_codes):
+    """`current_items` grouped by payer code."""
+    grouped = {}
+    for item in current_items(model, payer_codes):
+        grouped.setdefault(item.payer_code, []).append(item)
+    return grouped
+
+
+def views(rows):
+    """Payer rows as plain dicts with their current rates and policies (the API's payer shape).
+
+    One query per table for the whole page.
+    """
+    codes = [row.code for row in rows]
+    rates, policies = items_by_payer(Rate, codes), items_by_payer(Policy, codes)
+    return [
+        {**{key: getattr(row, key) for key in sorted(payers.columns)},
+         "rates": [_item(rate, RATE_FIELDS) for rate in rates.get(row.code, [])],
+         "policies": [_item(policy, POLICY_FIELDS) for policy in policies.get(row.code, [])]}
+        for row in rows
+    ]
+
+
+def view(row):
+    """One payer row as `views` shows it."""
+    return views([row])[0]
+
+
+def _item(row, fields):
+    return {"id": row.id, **{field: getattr(row, field) for field in fields}}
 
 
 def _sync(model, fields, payer_code, items):
@@ -55,7 +88,7 @@ def _check_services(data):
                     "service": [f"Unknown service {item['service']!r}."]
                 }
     if errors:
-        raise Invalid({"json": errors})
+        raise Invalid.at((), errors)
 
 
 def _write_items(payer, data):

@@ -75,6 +75,22 @@ def test_a_stored_estimate_survives_a_rule_change_and_recalculate_links_a_new_on
                        headers=billing).status_code == 404
 
 
+def test_a_stored_request_the_schema_now_refuses_is_a_422_on_recalculate(client, billing):
+    created = client.post("/api/v1/estimates", json=spravato(), headers=billing).json
+    row = session.get(Estimate, created["id"])
+    row.request = {**row.request, "start_date": "1999-12-31"}
+    session.commit()
+    again = client.post(f"/api/v1/estimates/{created['id']}/recalculate", headers=billing)
+    assert again.status_code == 422
+    assert again.json["errors"] == {"json": {"start_date": ["A start date between 2000 and 2100."]}}
+    assert successors(created["id"]) == 0
+
+
+def successors(estimate_id):
+    return session.scalar(select(func.count()).select_from(Estimate)
+                          .where(Estimate.recalculated_from == estimate_id))
+
+
 def test_idempotency_key_returns_the_first_estimate(client, billing):
     headers = {**billing, "Idempotency-Key": "booking-42"}
     first = client.post("/api/v1/estimates", json=spravato(), headers=headers)
