@@ -1,6 +1,4 @@
 """Real-time eligibility checks: the member's benefits from the payer, through the clearinghouse."""
-from datetime import date
-
 from flask import g
 from flask.views import MethodView
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
@@ -12,6 +10,7 @@ from costapi.api.parsing import Blueprint
 from costapi.eligibility.benefits import SERVICE_TYPES
 from costapi.pricing.vocabulary import NETWORKS
 from costapi.services import eligibility
+from costapi.services.request_rules import BIRTH_DATE_MESSAGE, birth_date_plausible
 
 blp = Blueprint("eligibility", __name__, url_prefix="/api/v1/eligibility",
                 description="Real-time eligibility (270/271 through the clearinghouse)")
@@ -36,8 +35,8 @@ class CheckRequestSchema(Schema):
     @validates_schema
     def plausible(self, data, **kwargs):
         born = data.get("date_of_birth")
-        if born is not None and not date(1900, 1, 1) <= born <= date.today():
-            raise ValidationError("Not a plausible date of birth.", "date_of_birth")
+        if born is not None and not birth_date_plausible(born):
+            raise ValidationError(BIRTH_DATE_MESSAGE, "date_of_birth")
         for name in ("first_name", "last_name"):
             if name in data and not data[name].strip():
                 raise ValidationError("May not be blank.", name)

@@ -1,13 +1,17 @@
 """What a client sends to estimate: plan, start date, overrides, coverage, patient."""
-from datetime import date
-
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from costapi.api.fields import ByName, Code, Flag, Fraction, Money, Pattern
 from costapi.api.payers import DIAGNOSIS_PATTERN
 from costapi.pricing.vocabulary import AUTHORIZATION_STATES, CATEGORIES, COVERAGE_TYPES, NETWORKS
 from costapi.services.errors import Invalid
-from costapi.services.request_rules import START_DATE_MESSAGE, met_over_total, start_date_fits
+from costapi.services.request_rules import (
+    BIRTH_DATE_MESSAGE,
+    START_DATE_MESSAGE,
+    birth_date_plausible,
+    met_over_total,
+    start_date_fits,
+)
 
 INSURANCE_ONLY = ("payer", "benefits", "eligibility_check", "diagnosis_codes",
                   "prior_authorization", "prior_authorization_through", "programs",
@@ -108,8 +112,8 @@ class PatientSchema(Schema):
     @validates_schema
     def born_in_the_past(self, data, **kwargs):
         born = data.get("date_of_birth")
-        if born is not None and not date(1900, 1, 1) <= born <= date.today():
-            raise ValidationError("Not a plausible date of birth.", "date_of_birth")
+        if born is not None and not birth_date_plausible(born):
+            raise ValidationError(BIRTH_DATE_MESSAGE, "date_of_birth")
 
 
 class EstimateRequestSchema(Schema):

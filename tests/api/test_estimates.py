@@ -86,6 +86,14 @@ def test_a_stored_request_the_schema_now_refuses_is_a_422_on_recalculate(client,
     assert successors(created["id"]) == 0
 
 
+def test_a_patient_born_before_1900_is_implausible(client, billing):
+    body = with_patient(spravato(), date_of_birth="1899-12-31")
+    response = client.post("/api/v1/estimates/preview", json=body, headers=billing)
+    assert response.status_code == 422
+    assert response.json["errors"] == {"json": {"patient": {"date_of_birth": [
+        "Not a plausible date of birth."]}}}
+
+
 def successors(estimate_id):
     return session.scalar(select(func.count()).select_from(Estimate)
                           .where(Estimate.recalculated_from == estimate_id))

@@ -77,6 +77,7 @@ def test_a_fresh_check_is_reused(app, client, billing, clearinghouse, monkeypatc
 def test_unknown_check_is_404(client, billing):
     response = client.get(f"{CHECKS}/no-such-check", headers=billing)
     assert response.status_code == 404 and response.json["code"] == 404
+    assert response.json["error"] == "not_found"
 
 
 @pytest.mark.parametrize(("changes", "field"), [
@@ -97,6 +98,14 @@ def test_invalid_requests_are_422(client, billing, clearinghouse, changes, field
     assert clearinghouse.call_count == 0
     for value in PHI:
         assert value not in response.get_data(as_text=True)
+
+
+def test_a_birth_date_before_1900_or_after_today_is_implausible(client, billing, clearinghouse):
+    for born in ("1899-12-31", "2999-01-01"):
+        response = post(client, billing, date_of_birth=born)
+        assert response.json["errors"] == {"json": {"date_of_birth": [
+            "Not a plausible date of birth."]}}, born
+    assert clearinghouse.call_count == 0
 
 
 def test_a_payer_without_an_eligibility_payer_id_is_422(client, billing, clearinghouse):
