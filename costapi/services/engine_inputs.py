@@ -59,14 +59,19 @@ def discount_input(row):
     )
 
 
-def amounts_input(data, kind=pricing.Amounts):
-    """Family or out-of-network amounts from request data (missing mets are 0)."""
-    fields = {
+def _amounts(data):
+    """Deductible and out-of-pocket amounts from request data (missing mets are 0)."""
+    return {
         "deductible": data.get("deductible"),
         "deductible_met": data.get("deductible_met") or ZERO,
         "out_of_pocket_max": data.get("out_of_pocket_max"),
         "out_of_pocket_met": data.get("out_of_pocket_met") or ZERO,
     }
+
+
+def amounts_input(data, kind=pricing.Amounts):
+    """Family or out-of-network amounts from request data."""
+    fields = _amounts(data)
     if kind is pricing.NetworkBenefits:
         fields["coinsurance"] = data.get("coinsurance")
         fields["family"] = amounts_input(data["family"]) if data.get("family") else None
@@ -77,10 +82,7 @@ def benefits_input(data):
     out_of_network = data.get("out_of_network")
     return pricing.Benefits(
         plan_year_start=data.get("plan_year_start"),
-        deductible=data.get("deductible"),
-        deductible_met=data.get("deductible_met") or ZERO,
-        out_of_pocket_max=data.get("out_of_pocket_max"),
-        out_of_pocket_met=data.get("out_of_pocket_met") or ZERO,
+        **_amounts(data),
         coinsurance=data.get("coinsurance"),
         copays=dict(data.get("copays") or {}),
         family=amounts_input(data["family"]) if data.get("family") else None,
