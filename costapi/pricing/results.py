@@ -33,6 +33,13 @@ class Line:
         return self.patient_pays - self.expected_reimbursement
 
 
+LINE_AMOUNTS = (
+    "charge", "allowed", "insurance_pays", "assistance_pays", "discount", "patient_pays",
+    "deductible", "copay", "coinsurance", "not_covered", "expected_reimbursement",
+)  # fmt: skip
+"""A Line's money fields, which the roll-ups add up (Totals calls the sum of charge charges)."""
+
+
 @dataclass(frozen=True, slots=True)
 class Visit:
     date: date

@@ -3,12 +3,16 @@
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from itertools import accumulate, pairwise
+from operator import attrgetter
 
 from .lines import VisitDraft, freeze
 from .money import ZERO
 from .plan_years import bounds
 from .results import (
+    LINE_AMOUNTS,
     DataVersions,
+    Line,
     MonthSummary,
     PhaseSummary,
     PlanYearSummary,
@@ -16,6 +20,12 @@ from .results import (
     Visit,
 )
 from .schedule import ScheduledPhase
+
+NET = "net_patient_cost"
+PHASE_AMOUNTS = ("patient_pays", "insurance_pays")
+MONTH_AMOUNTS = ("patient_pays",)
+PLAN_YEAR_AMOUNTS = ("patient_pays", "insurance_pays", "deductible", "copay", "coinsurance")
+line_amounts = attrgetter(*LINE_AMOUNTS)
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,87 +51,58 @@ def summarize(
     scheduled: tuple[ScheduledPhase, ...], drafts: list[VisitDraft], plan_year_start: date | None
 ) -> Summary:
     """Freeze the lines and add them up per visit, phase, month, plan year and in total."""
-    charges = allowed = insurance = assistance = discount = patient = ZERO
-    deductible = copay = coinsurance = not_covered = expected = ZERO
+    lines = [freeze(line) for draft in drafts for line in draft.lines]
+    columns = Columns(lines, [len(draft.lines) for draft in drafts])
+    patient, expected = columns.running["patient_pays"], columns.running["expected_reimbursement"]
     visits = []
-    columns = Columns()
-    for draft in drafts:
-        v_charges = v_allowed = v_insurance = v_assistance = v_discount = v_patient = ZERO
-        v_deductible = v_copay = v_coinsurance = v_not_covered = v_expected = ZERO
-        for d in draft.lines:
-            v_charges += d.charge
-            v_allowed += d.allowed
-            v_insurance += d.insurance_pays
-            v_assistance += d.assistance_pays
-            v_discount += d.discount
-            v_patient += d.patient_pays
-            v_deductible += d.deductible
-            v_copay += d.copay
-            v_coinsurance += d.coinsurance
-            v_not_covered += d.not_covered
-            v_expected += d.expected_reimbursement
-        charges += v_charges
-        allowed += v_allowed
-        insurance += v_insurance
-        assistance += v_assistance
-        discount += v_discount
-        patient += v_patient
-        deductible += v_deductible
-        copay += v_copay
-        coinsurance += v_coinsurance
-        not_covered += v_not_covered
-        expected += v_expected
-        lines = tuple([freeze(d) for d in draft.lines])
-        net = v_patient - v_expected
-        visits.append(Visit(draft.date, draft.phase, v_patient, net, lines))
-        columns.add(v_patient, net, v_insurance, v_deductible, v_copay, v_coinsurance)
-    totals = Totals(
-        charges, allowed, insurance, assistance, discount, patient,
-        deductible, copay, coinsurance, not_covered, expected, patient - expected,
-    )  # fmt: skip
-    every_line = [line for visit in visits for line in visit.lines]
-    plan_years = ()
-    if plan_year_start is not None:
-        plan_years = tuple(
-            PlanYearSummary(*bounds(plan_year_start, year), end - start,
-                            *columns.sums(start, end, PLAN_YEAR_COLUMNS))
-            for year, start, end in _runs([draft.plan_year for draft in drafts])
-        )  # fmt: skip
+    for draft, (first, last) in zip(drafts, pairwise(columns.starts), strict=True):
+        paid = patient[last] - patient[first]
+        visits.append(
+            Visit(
+                date=draft.date,
+                phase=draft.phase,
+                patient_pays=paid,
+                net_patient_cost=paid - (expected[last] - expected[first]),
+                lines=tuple(lines[first:last]),
+            )
+        )
+    amounts = columns.sums(0, len(visits), LINE_AMOUNTS)
+    totals = Totals(charges=amounts.pop("charge"), **amounts)
     return Summary(
-        totals,
-        tuple(visits),
-        tuple(_phase_summaries(scheduled, columns)),
-        tuple(_month_summaries(visits, columns)),
-        plan_years,
-        DataVersions(
-            tuple(sorted({line.policy_id for line in every_line} - {None})),
-            tuple(sorted({line.rate_id for line in every_line} - {None})),
+        totals=totals,
+        visits=tuple(visits),
+        phases=tuple(_phase_summaries(scheduled, columns)),
+        months=tuple(_month_summaries(visits, columns)),
+        plan_years=tuple(_plan_year_summaries(drafts, plan_year_start, columns)),
+        data_versions=DataVersions(
+            policies=tuple(sorted({line.policy_id for line in lines} - {None})),
+            rates=tuple(sorted({line.rate_id for line in lines} - {None})),
         ),
     )
 
 
-PLAN_YEAR_COLUMNS = ("patient", "insurance", "deductible", "copay", "coinsurance", "net")
-
-
 class Columns:
-    """Per-visit amounts in date order; a roll-up is the sum of a slice of visits."""
+    """Running totals of each line amount over the lines in date order: the sum over a
+    run of visits is the difference of two running totals (exact: cents add exactly)."""
 
-    __slots__ = ("patient", "net", "insurance", "deductible", "copay", "coinsurance")
+    __slots__ = ("starts", "running")
 
-    def __init__(self):
-        for name in self.__slots__:
-            setattr(self, name, [])
+    def __init__(self, lines: list[Line], counts: list[int]):
+        self.starts = [0, *accumulate(counts)]  # visit i has lines starts[i]:starts[i + 1]
+        columns = zip(*map(line_amounts, lines), strict=True) if lines else [()] * len(LINE_AMOUNTS)
+        self.running = {
+            name: list(accumulate(column, initial=ZERO))
+            for name, column in zip(LINE_AMOUNTS, columns, strict=True)
+        }
 
-    def add(self, patient, net, insurance, deductible, copay, coinsurance) -> None:
-        self.patient.append(patient)
-        self.net.append(net)
-        self.insurance.append(insurance)
-        self.deductible.append(deductible)
-        self.copay.append(copay)
-        self.coinsurance.append(coinsurance)
-
-    def sums(self, start: int, end: int, names) -> list[Decimal]:
-        return [sum(getattr(self, name)[start:end], ZERO) for name in names]
+    def sums(self, start: int, end: int, names: tuple[str, ...]) -> dict[str, Decimal]:
+        """Each named amount over the lines of visits start..end-1, and their net patient cost."""
+        first, last = self.starts[start], self.starts[end]
+        running = self.running
+        sums = {name: running[name][last] - running[name][first] for name in names}
+        patient, expected = running["patient_pays"], running["expected_reimbursement"]
+        sums[NET] = (patient[last] - patient[first]) - (expected[last] - expected[first])
+        return sums
 
 
 def _runs(keys: list) -> list[tuple[object, int, int]]:
@@ -141,21 +122,45 @@ def _phase_summaries(scheduled: tuple[ScheduledPhase, ...], columns: Columns):
     for part in scheduled:
         phase, dates = part.phase, part.dates
         end = start + len(dates)
-        patient, insurance, net = columns.sums(start, end, ("patient", "insurance", "net"))
-        first, last = (dates[0], dates[-1]) if dates else (None, None)
-        yield PhaseSummary(phase.name, phase.kind, len(dates), first, last, patient, insurance, net)
+        yield PhaseSummary(
+            name=phase.name,
+            kind=phase.kind,
+            sessions=len(dates),
+            first_date=dates[0] if dates else None,
+            last_date=dates[-1] if dates else None,
+            **columns.sums(start, end, PHASE_AMOUNTS),
+        )
         start = end
 
 
 def _month_summaries(visits: list[Visit], columns: Columns):
     """Every calendar month from the first visit to the last, zero-filled."""
-    runs = _runs([(visit.date.year, visit.date.month) for visit in visits])
-    sums = {key: (end - start, *columns.sums(start, end, ("patient", "net")))
-            for key, start, end in runs}  # fmt: skip
+    runs = {
+        key: (start, end)
+        for key, start, end in _runs([(v.date.year, v.date.month) for v in visits])
+    }
     if not runs:
         return
-    (year, month), end = runs[0][0], runs[-1][0]
-    while (year, month) <= end:
-        count, patient, net = sums.get((year, month), (0, ZERO, ZERO))
-        yield MonthSummary(f"{year:04d}-{month:02d}", count, patient, net)
+    (year, month), last = min(runs), max(runs)
+    while (year, month) <= last:
+        start, end = runs.get((year, month), (0, 0))
+        yield MonthSummary(
+            month=f"{year:04d}-{month:02d}",
+            visits=end - start,
+            **columns.sums(start, end, MONTH_AMOUNTS),
+        )
         year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+
+
+def _plan_year_summaries(drafts: list[VisitDraft], plan_year_start: date | None, columns: Columns):
+    """Each plan year with visits, in date order (none for self-pay)."""
+    if plan_year_start is None:
+        return
+    for year, start, end in _runs([draft.plan_year for draft in drafts]):
+        first_day, last_day = bounds(plan_year_start, year)
+        yield PlanYearSummary(
+            start=first_day,
+            end=last_day,
+            visits=end - start,
+            **columns.sums(start, end, PLAN_YEAR_AMOUNTS),
+        )
