@@ -13,6 +13,7 @@ from .money import ZERO, cents
 from .notices import Notices
 from .plan_years import anniversary, plan_year_of
 from .schedule import PlannedPhase, ScheduledPhase
+from .strategy import Pricing
 from .terms import LineTerms, insured_lines
 
 NO_OUT_OF_NETWORK_PAYERS = ("medicare", "medicaid")
@@ -24,10 +25,10 @@ REFUSAL_NOTICES = {
 }
 
 
-class InsuredPricing:
-    """Everything fixed for one insured estimate; `start()` begins a pass over visits."""
+class InsuredPricing(Pricing):
+    """Everything fixed for one insured estimate; each price() is one Adjudication pass."""
 
-    causal = True  # a visit's result depends only on the visits before it
+    causal = True
 
     def __init__(self, inp: EstimateInput, phases: tuple[PlannedPhase, ...]):
         insurance: Insurance = inp.coverage
@@ -64,15 +65,25 @@ class InsuredPricing:
             copays,
             [(p.services, p.categories) for p in self.programs],
         )
-
-    def start(self, notices: Notices) -> "Adjudication":
-        notices.extend(self.setup)
-        return Adjudication(self, notices)
+        self.last_pass = None  # (drafts, Adjudication) of the latest price(), for extend()
 
     def price(self, scheduled: tuple[ScheduledPhase, ...], notices: Notices) -> list[VisitDraft]:
         """Adjudicate every visit of a schedule in date order."""
-        run = self.start(notices)
-        return [run.visit(day, part.phase.name) for part in scheduled for day in part.dates]
+        notices.extend(self.setup)
+        run = Adjudication(self, notices)
+        drafts = [run.visit(day, part.phase.name) for part in scheduled for day in part.dates]
+        self.last_pass = (drafts, run)
+        return drafts
+
+    def extend(
+        self, drafts: list[VisitDraft], visits: list[tuple[date, str]], notices: Notices
+    ) -> list[VisitDraft] | None:
+        last, self.last_pass = self.last_pass, None
+        if last is None or last[0] is not drafts:
+            return None
+        run = last[1]
+        run.notices = notices
+        return [run.visit(day, phase) for day, phase in visits]
 
 
 class Adjudication:

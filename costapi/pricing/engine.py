@@ -3,14 +3,16 @@
 from decimal import Decimal
 
 from .adjudication import InsuredPricing
-from .inputs import EstimateInput, Insurance
+from .inputs import EstimateInput, Insurance, SelfPay
 from .lines import VisitDraft
-from .money import ZERO
 from .notices import Notices
 from .results import Estimate, Range
 from .rollups import net_patient_cost, summarize
 from .schedule import ScheduledPhase, plan_phases, range_lengths, schedule
 from .self_pay import SelfPayPricing
+from .strategy import Pricing
+
+PRICING = {Insurance: InsuredPricing, SelfPay: SelfPayPricing}
 
 
 def estimate(inp: EstimateInput) -> Estimate:
@@ -20,35 +22,19 @@ def estimate(inp: EstimateInput) -> Estimate:
     lengths = range_lengths(phases)
     bounds = [] if lengths is None else [schedule(phases, inp.start_date, n) for n in lengths]
 
-    insured = isinstance(inp.coverage, Insurance)
-    pricing = InsuredPricing(inp, phases) if insured else SelfPayPricing(inp, phases)
+    pricing = PRICING[type(inp.coverage)](inp, phases)
     notices = Notices()
-    if insured:
-        run = pricing.start(notices)
-        drafts = [run.visit(day, part.phase.name) for part in scheduled for day in part.dates]
-    else:
-        run = None
-        drafts = pricing.price(scheduled, notices)
-    summary = summarize(scheduled, drafts, pricing.plan_year_start if insured else None)
+    drafts = pricing.price(scheduled, notices)
+    summary = summarize(scheduled, drafts, pricing.plan_year_start)
     net = summary.totals.net_patient_cost
 
-    self_pay_total = sum(
-        (
-            line.cash * len(part.dates)
-            for part in scheduled
-            for line in pricing.lines[part.phase.name]
-        ),
-        ZERO,
-    )
-    if insured and self_pay_total < net:
+    self_pay_total = pricing.self_pay_total(scheduled)
+    if self_pay_total < net:  # never for self-pay: its net is the cash price less discounts
         notices.add("self_pay_cheaper", amount=self_pay_total)
 
     cost_range = None
     if bounds:
-        costs = []
-        for bound in bounds:
-            cost, run = _bound_cost(pricing, bound, drafts, net, run)
-            costs.append(cost)
+        costs = [_bound_cost(pricing, bound, drafts, net) for bound in bounds]
         cost_range = Range(low=min(costs), high=max(costs))
 
     return Estimate(
@@ -68,24 +54,22 @@ def estimate(inp: EstimateInput) -> Estimate:
 
 
 def _bound_cost(
-    pricing, bound: tuple[ScheduledPhase, ...], drafts: list[VisitDraft], net: Decimal, run
-) -> tuple[Decimal, object]:
-    """Net patient cost of a range schedule, and the estimate's pass if still usable.
+    pricing: Pricing, bound: tuple[ScheduledPhase, ...], drafts: list[VisitDraft], net: Decimal
+) -> Decimal:
+    """Net patient cost of a range schedule.
 
-    Insured visits depend only on the visits before them, so a schedule that
-    is a prefix of the estimate's is a prefix sum, and one that extends it
-    continues the estimate's own pass (`run`), which is then used up.
-    Otherwise a separate pass, without output objects.
+    With causal pricing, a schedule that is a prefix of the estimate's is a prefix sum, and
+    one that extends it continues the estimate's own pass (once). Otherwise a separate pass.
     """
     visits = [(day, part.phase.name) for part in bound for day in part.dates]
     done = [(draft.date, draft.phase) for draft in drafts]
     if visits == done:
-        return net, run
+        return net
     if pricing.causal:
         if len(visits) < len(done) and done[: len(visits)] == visits:
-            return net_patient_cost(drafts[: len(visits)]), run
-        if run is not None and len(visits) > len(done) and visits[: len(done)] == done:
-            run.notices = Notices()
-            more = [run.visit(day, phase) for day, phase in visits[len(done) :]]
-            return net + net_patient_cost(more), None
-    return net_patient_cost(pricing.price(bound, Notices())), run
+            return net_patient_cost(drafts[: len(visits)])
+        if len(visits) > len(done) and visits[: len(done)] == done:
+            more = pricing.extend(drafts, visits[len(done) :], Notices())
+            if more is not None:
+                return net + net_patient_cost(more)
+    return net_patient_cost(pricing.price(bound, Notices()))

@@ -6,13 +6,13 @@ from .inputs import EstimateInput, SelfPay
 from .lines import VisitDraft, cash_line
 from .notices import Notices
 from .schedule import PlannedPhase, ScheduledPhase
+from .strategy import Pricing
 from .terms import self_pay_lines
 
 
-class SelfPayPricing:
-    """Everything fixed for one self-pay estimate; `price()` prices a schedule."""
-
-    causal = False  # a package price depends on the whole phase
+class SelfPayPricing(Pricing):
+    """Everything fixed for one self-pay estimate; not causal (a package price depends on
+    the whole phase), no plan years, no programs."""
 
     def __init__(self, inp: EstimateInput, phases: tuple[PlannedPhase, ...]):
         self.self_pay: SelfPay = inp.coverage

@@ -1,0 +1,49 @@
+"""What engine.estimate asks of a coverage type: one interface, two strategies."""
+
+from datetime import date
+from decimal import Decimal
+
+from .assistance import ProgramTerms
+from .lines import VisitDraft
+from .money import ZERO
+from .notices import Notices
+from .schedule import ScheduledPhase
+from .terms import LineTerms
+
+
+class Pricing:
+    """Everything fixed for one estimate of one coverage type: adjudication.InsuredPricing
+    or self_pay.SelfPayPricing. engine.estimate sees nothing else.
+
+    `lines`: the terms of each phase's visit lines, by phase name. `plan_year_start`: where
+    plan years count from (None: no plan years). `programs`: the assistance programs that
+    can pay, in request order. `causal`: a visit's result depends only on the visits before
+    it, so a shorter schedule costs a prefix sum and a longer one continues a pass.
+    """
+
+    causal = False
+    plan_year_start: date | None = None
+    programs: tuple[ProgramTerms, ...] = ()
+    lines: dict[str, tuple[LineTerms, ...]]
+
+    def price(self, scheduled: tuple[ScheduledPhase, ...], notices: Notices) -> list[VisitDraft]:
+        """Every visit of a schedule in date order, in a pass of its own."""
+        raise NotImplementedError
+
+    def extend(
+        self, drafts: list[VisitDraft], visits: list[tuple[date, str]], notices: Notices
+    ) -> list[VisitDraft] | None:
+        """(date, phase) visits after `drafts`, continuing the pass that priced them; None
+        unless that pass was the latest price() call and is not yet extended (causal only)."""
+        return None
+
+    def self_pay_total(self, scheduled: tuple[ScheduledPhase, ...]) -> Decimal:
+        """The cash price of a schedule, without discounts."""
+        return sum(
+            (
+                line.cash * len(part.dates)
+                for part in scheduled
+                for line in self.lines[part.phase.name]
+            ),
+            ZERO,
+        )
