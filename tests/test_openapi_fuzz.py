@@ -275,7 +275,7 @@ def test_the_document_lists_every_error_with_its_body(client):
     listing = spec["paths"]["/api/v1/payers"]["get"]["responses"]["200"]
     assert "content" in listing["headers"]["X-Pagination"]
     assert set(spec["components"]["schemas"]["Error"]["required"]) == {"code", "status",
-                                                                       "message"}
+                                                                       "error", "message"}
     charge = spec["components"]["schemas"]["Service"]["properties"]["charge"]
     assert charge["pattern"].startswith("^(0?")
 
