@@ -1,6 +1,7 @@
 """ORM tables, one module per aggregate."""
 from costapi.models.assistance import Program
 from costapi.models.auth import ApiKey
+from costapi.models.calendar import Calendar
 from costapi.models.catalog import Service
 from costapi.models.discounts import Discount
 from costapi.models.eligibility import EligibilityCheck
@@ -9,5 +10,5 @@ from costapi.models.generation import RuleGeneration
 from costapi.models.payers import Payer, Policy, Rate
 from costapi.models.plans import Plan
 
-__all__ = ["ApiKey", "Discount", "EligibilityCheck", "Estimate", "IdempotencyKey", "Payer",
+__all__ = ["ApiKey", "Calendar", "Discount", "EligibilityCheck", "Estimate", "IdempotencyKey", "Payer",
            "Plan", "Policy", "Program", "Rate", "RuleGeneration", "Service"]

@@ -12,4 +12,7 @@ class Plan(Versioned, Base):
     name: Mapped[str] = mapped_column(String(200))
     modality: Mapped[str] = mapped_column(String(20))
     description: Mapped[str | None] = mapped_column(Text)
+    public_name: Mapped[str | None] = mapped_column(String(200))
+    public_description: Mapped[str | None] = mapped_column(Text)
+    payer_kinds: Mapped[list | None] = mapped_column(JSON)
     phases: Mapped[list] = mapped_column(JSON)
