@@ -6,7 +6,7 @@ from .adjudication import InsuredPricing
 from .inputs import EstimateInput, Insurance, SelfPay
 from .lines import VisitDraft
 from .notices import Notices
-from .results import Estimate, Range
+from .results import AppliedProgram, Estimate, Range
 from .rollups import net_patient_cost, summarize
 from .schedule import ScheduledPhase, plan_phases, range_lengths, schedule
 from .self_pay import SelfPayPricing
@@ -50,6 +50,7 @@ def estimate(inp: EstimateInput) -> Estimate:
         warnings=notices.freeze(),
         data_versions=summary.data_versions,
         self_pay_total=self_pay_total,
+        programs=tuple(AppliedProgram(code=p.code, name=p.name) for p in pricing.programs),
     )
 
 

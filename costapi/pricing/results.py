@@ -63,10 +63,14 @@ class PhaseSummary:
 
 @dataclass(frozen=True, slots=True)
 class MonthSummary:
+    """`by_kind`: (phase kind, patient_pays of the month's visits of that kind) for each kind
+    with a visit in the estimate, in plan order, 0.00 where the month has none."""
+
     month: str
     visits: int
     patient_pays: Decimal
     net_patient_cost: Decimal
+    by_kind: tuple[tuple[str, Decimal], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,6 +129,14 @@ class DataVersions:
 
 
 @dataclass(frozen=True, slots=True)
+class AppliedProgram:
+    """An assistance program the estimate applied (in network, for the payer's kind)."""
+
+    code: str
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
 class Estimate:
     plan: str
     start_date: date
@@ -138,3 +150,4 @@ class Estimate:
     warnings: tuple[Notice, ...]
     data_versions: DataVersions
     self_pay_total: Decimal
+    programs: tuple[AppliedProgram, ...] = ()

@@ -72,7 +72,7 @@ def summarize(
         totals=totals,
         visits=tuple(visits),
         phases=tuple(_phase_summaries(scheduled, columns)),
-        months=tuple(_month_summaries(visits, columns)),
+        months=tuple(_month_summaries(scheduled, visits, columns)),
         plan_years=tuple(_plan_year_summaries(drafts, plan_year_start, columns)),
         data_versions=DataVersions(
             policies=tuple(sorted({line.policy_id for line in lines} - {None})),
@@ -133,21 +133,28 @@ def _phase_summaries(scheduled: tuple[ScheduledPhase, ...], columns: Columns):
         start = end
 
 
-def _month_summaries(visits: list[Visit], columns: Columns):
-    """Every calendar month from the first visit to the last, zero-filled."""
+def _month_summaries(scheduled: tuple[ScheduledPhase, ...], visits: list[Visit], columns: Columns):
+    """Every calendar month from the first visit to the last, zero-filled, each with its
+    patient_pays by phase kind (the kinds of the phases with visits, in plan order)."""
     runs = {
         key: (start, end)
         for key, start, end in _runs([(v.date.year, v.date.month) for v in visits])
     }
     if not runs:
         return
+    kind_of = {part.phase.name: part.phase.kind for part in scheduled}
+    kinds = dict.fromkeys(part.phase.kind for part in scheduled if part.dates)
     (year, month), last = min(runs), max(runs)
     while (year, month) <= last:
         start, end = runs.get((year, month), (0, 0))
+        by_kind = dict.fromkeys(kinds, ZERO)
+        for visit in visits[start:end]:
+            by_kind[kind_of[visit.phase]] += visit.patient_pays
         yield MonthSummary(
             month=f"{year:04d}-{month:02d}",
             visits=end - start,
             **columns.sums(start, end, MONTH_AMOUNTS),
+            by_kind=tuple(by_kind.items()),
         )
         year, month = (year + 1, 1) if month == 12 else (year, month + 1)
 
