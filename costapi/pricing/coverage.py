@@ -1,5 +1,6 @@
 """The coverage decision for a line: which policy applies and what it says (3.2)."""
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
@@ -98,18 +99,19 @@ def policy_terms(policy: Policy, insurance: Insurance) -> PolicyTerms:
     )
 
 
-def ranked_policies(insurance: Insurance) -> tuple[PolicyTerms, ...]:
-    """The payer's policies as they apply to this estimate, most specific first.
-
-    Same specificity (overlapping in time only in bad data): the later
-    effective_from, then the higher id wins, so the choice is deterministic.
-    """
-    ranked = sorted(
-        insurance.payer.policies,
+def ranked(policies: Iterable[Policy]) -> list[Policy]:
+    """Most specific first; the same specificity (overlapping in time only in bad data):
+    the later effective_from, then the higher id, so the choice is deterministic."""
+    return sorted(
+        policies,
         key=lambda p: (specificity(p), p.effective_from or date.min, p.id),
         reverse=True,
     )
-    return tuple(policy_terms(policy, insurance) for policy in ranked)
+
+
+def ranked_policies(insurance: Insurance) -> tuple[PolicyTerms, ...]:
+    """The payer's policies as they apply to this estimate, most specific first."""
+    return tuple(policy_terms(policy, insurance) for policy in ranked(insurance.payer.policies))
 
 
 def candidate_policies(
@@ -117,3 +119,37 @@ def candidate_policies(
 ) -> tuple[PolicyTerms, ...]:
     """The policies that may govern a line; the first in effect on a date applies."""
     return tuple(terms for terms in ranked if governs(terms.policy, modality, service, category))
+
+
+def in_effect(policy: Policy, day: date) -> bool:
+    """effective_from <= day <= effective_to (inclusive; a missing date is open)."""
+    return (policy.effective_from or date.min) <= day <= (policy.effective_to or date.max)
+
+
+def modality_status(
+    policies: tuple[Policy, ...], modality: str, lines: Iterable[tuple[str, str]], day: date
+) -> str:
+    """What a payer's policies say on `day` about a modality's (service, category) lines,
+    each governed as in an estimate (the most specific policy in effect; none: covered):
+    usually_not_covered if no line is covered, partly_covered if some are not,
+    prior_authorization_needed if any governing policy asks for it, else usually_covered."""
+    ranking = ranked(policies)
+    governing = [
+        next(
+            (
+                policy
+                for policy in ranking
+                if governs(policy, modality, service, category) and in_effect(policy, day)
+            ),
+            None,
+        )
+        for service, category in lines
+    ]
+    covered = [policy for policy in governing if policy is None or policy.covered]
+    if governing and not covered:
+        return "usually_not_covered"
+    if len(covered) < len(governing):
+        return "partly_covered"
+    if any(policy is not None and policy.prior_authorization for policy in governing):
+        return "prior_authorization_needed"
+    return "usually_covered"
