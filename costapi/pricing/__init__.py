@@ -1,10 +1,11 @@
 """The estimation engine: pure functions over frozen dataclasses (see docs/engine.md).
 
 Read in this order: inputs, results, money, schedule, plan_years, coverage, terms,
-lines, accumulators, cost_sharing, assistance, adjudication, discounts, self_pay,
-rollups, engine (then notices, serialize, errors).
+lines, accumulators, cost_sharing, assistance, strategy, adjudication, discounts,
+self_pay, rollups, engine (then notices, wording, vocabulary, serialize, errors).
 """
 
+from .coverage import modality_status
 from .engine import estimate
 from .errors import PricingError
 from .inputs import (
@@ -28,6 +29,7 @@ from .inputs import (
     VisitItem,
 )
 from .results import (
+    AppliedProgram,
     DataVersions,
     Estimate,
     Line,
@@ -43,6 +45,7 @@ from .serialize import as_dict
 
 __all__ = [
     "Amounts",
+    "AppliedProgram",
     "Benefits",
     "DataVersions",
     "Estimate",
@@ -73,4 +76,5 @@ __all__ = [
     "VisitItem",
     "as_dict",
     "estimate",
+    "modality_status",
 ]
