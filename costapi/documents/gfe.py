@@ -123,6 +123,16 @@ def _environment() -> Environment:
 TEMPLATES = _environment()
 
 
+def closing_line(gfe: GoodFaithEstimate) -> tuple[str, ...]:
+    """The parts of the closing line, which the template joins with " · "."""
+    parts = [gfe.clinic.name]
+    if gfe.clinic.phone:
+        parts.append(f"Questions about this estimate: {gfe.clinic.phone}")
+    if gfe.estimate.get("created_at"):
+        parts.append(f"Estimate calculated {long_date(gfe.estimate['created_at'][:10])}")
+    return tuple(parts)
+
+
 def document(gfe: GoodFaithEstimate) -> dict:
     """Everything the template shows, computed from the estimate (Decimal, never float)."""
     estimate = gfe.estimate
@@ -138,6 +148,7 @@ def document(gfe: GoodFaithEstimate) -> dict:
         "items": itemized_list(estimate, gfe.coverage_type, gfe.service_descriptions),
         "diagnosis": ", ".join(gfe.diagnosis_codes),
         "range": estimate.get("range"),
+        "closing": closing_line(gfe),
         "warnings": [w["message"] for w in estimate.get("warnings", ()) if w.get("message")],
     }
 

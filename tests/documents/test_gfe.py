@@ -623,3 +623,29 @@ def test_fhir_bundle_is_plain_json():
     bundle = fhir_bundle(insured_gfe())
     assert json.loads(json.dumps(bundle)) == bundle
     assert fhir_bundle(insured_gfe()) == bundle  # deterministic ids (uuid5 of the estimate id)
+
+
+@pytest.mark.parametrize(
+    ("phone", "expected"),
+    [
+        ("", "Harbor Light Ketamine Clinic · Estimate calculated December 20, 2026"),
+        (
+            "(207) 555-0142",
+            "Harbor Light Ketamine Clinic · Questions about this estimate: (207) 555-0142"
+            " · Estimate calculated December 20, 2026",
+        ),
+    ],
+    ids=["no-phone", "phone"],
+)
+def test_closing_line_has_one_spaced_separator_between_parts(phone, expected):
+    # The closing line read "Clinic· Estimate calculated": the template's trim_blocks ate the
+    # newline (the only space) between one part and the next separator.
+    html = render_html(make_gfe(clinic=dataclasses.replace(CLINIC, phone=phone)))
+    closing = re.search(r'<footer class="closing">(.*?)</footer>', html, re.S).group(1)
+    assert words(closing) == expected
+    assert not re.search(r"\S·|·\S", closing)
+
+
+def test_page_footer_separator_is_spaced(pdf_text):
+    # "\00B7  " in the CSS: the escape swallows one space, the other stays.
+    assert f"Good Faith Estimate {SELF_PAY_ESTIMATE['id']} · Jane Q. Doe" in pdf_text
