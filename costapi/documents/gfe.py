@@ -17,6 +17,7 @@ from costapi.pricing.wording import (
     long_date,
     month_name,
     month_of,
+    plural,
     short_date,
 )
 
@@ -58,7 +59,7 @@ def frequency(dates: list[date]) -> str:
     per_week = weeks[0]
     if per_week in TIMES and all(n == per_week for n in weeks[:-1]) and 0 < weeks[-1] <= per_week:
         return ("about " if per_week == 1 else "") + f"{TIMES[per_week]} a week"
-    return f"{len(dates)} sessions over {(dates[-1] - dates[0]).days + 1} days"
+    return f"{plural(len(dates), 'session')} over {plural((dates[-1] - dates[0]).days + 1, 'day')}"
 
 
 def _session_dates(dates: list[date]) -> tuple[tuple[str, str], ...]:
@@ -114,6 +115,7 @@ def _environment() -> Environment:
         dollars=dollars,
         long_date=long_date,
         phase_title=_title,
+        plural=plural,
         short_date=short_date,
         month_name=month_name,
     )

@@ -649,3 +649,40 @@ def test_closing_line_has_one_spaced_separator_between_parts(phone, expected):
 def test_page_footer_separator_is_spaced(pdf_text):
     # "\00B7  " in the CSS: the escape swallows one space, the other stays.
     assert f"Good Faith Estimate {SELF_PAY_ESTIMATE['id']} · Jane Q. Doe" in pdf_text
+
+
+def intake_visit(day="2027-01-04"):
+    # 99205 new-patient evaluation, cash price 350.00, self-pay.
+    lines = [line("99205", 1, charge="350.00", not_covered="350.00", patient_pays="350.00")]
+    return {"date": day, "phase": "intake", "lines": lines}
+
+
+SINGULAR = re.compile(r"\b1 (sessions|days|weeks|visits)\b")
+
+
+def test_one_session_is_singular_everywhere():
+    # One intake visit, then the 8 sessions of SELF_PAY_ESTIMATE: "Intake · 1 sessions".
+    with_intake = {**SELF_PAY_ESTIMATE, "visits": [intake_visit("2027-01-02")] + visits(
+        self_pay_lines)}
+    html = words(render_html(make_gfe(with_intake)))
+    assert not SINGULAR.search(html), SINGULAR.search(html).group(0)
+    assert "Intake &middot; 1 session</td>" in html
+    assert "Induction 1 &middot; 6 sessions</td>" in html
+    assert "For 9 sessions from January 2, 2027" in html
+
+    # The whole estimate one session: 1 session on 1 day.
+    only = {**SELF_PAY_ESTIMATE, "visits": [intake_visit()], "phases": [], "months": []}
+    html = words(render_html(make_gfe(only)))
+    assert not SINGULAR.search(html), SINGULAR.search(html).group(0)
+    assert "For 1 session on January 4, 2027." in html
+    assert "January 4, 2027 to January 4, 2027 (1 day)" in html
+    assert "Intake &middot; 1 session</td>" in html
+
+
+def test_pdf_says_one_session(tmp_path):
+    only = {**SELF_PAY_ESTIMATE, "visits": [intake_visit()], "phases": [], "months": []}
+    path = tmp_path / "one.pdf"
+    path.write_bytes(render_pdf(make_gfe(only)))
+    text = words(subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True,
+                                text=True, check=True).stdout)
+    assert not SINGULAR.search(text) and "Intake · 1 session" in text
