@@ -19,8 +19,8 @@ class GoodFaithEstimate:
     estimate: dict
     patient_name: str
     patient_date_of_birth: str
-    plan_name: str
-    plan_description: str | None
+    plan_name: str  # patient-facing (the plan's public_name, else its name)
+    plan_description: str | None  # patient-facing only (public_description), never staff notes
     modality: str
     coverage_type: str
     payer_name: str | None

@@ -14,6 +14,18 @@ PATIENT_REQUIRED = "gfe_patient_required"
 PATIENT_FIELDS = ("name", "date_of_birth")
 
 
+def patient_facing(plan: Plan) -> tuple[str, str | None]:
+    """The plan's name and description as the patient reads them on the GFE.
+
+    `public_name` (else the plan's `name`) and `public_description` (else none: the document
+    names the modality in words anyway). Never the staff `description`, which holds notes
+    such as "set the intake phase to 0 sessions if already done".
+    """
+    name = (plan.public_name or "").strip() or plan.name
+    description = (plan.public_description or "").strip() or None
+    return name, description
+
+
 def good_faith_estimate(estimate_id, clinic: Clinic, today: date | None = None):
     estimate = get(estimate_id)
     request = estimate.request
@@ -30,12 +42,13 @@ def good_faith_estimate(estimate_id, clinic: Clinic, today: date | None = None):
     services = session.scalars(select(Service).where(
         Service.id.in_(list(versions["services"].values()))))
     coverage = request["coverage"]
+    plan_name, plan_description = patient_facing(plan)
     return GoodFaithEstimate(
         estimate=orjson.loads(estimate.result),
         patient_name=patient["name"],
         patient_date_of_birth=patient["date_of_birth"],
-        plan_name=plan.name,
-        plan_description=plan.description,
+        plan_name=plan_name,
+        plan_description=plan_description,
         modality=plan.modality,
         coverage_type=coverage["type"],
         payer_name=payer.name if payer else None,

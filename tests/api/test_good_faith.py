@@ -4,6 +4,9 @@ import subprocess
 
 import pytest
 
+from costapi.db import session
+from costapi.models import Estimate, Plan
+from costapi.services.good_faith import patient_facing
 from tests.api.estimate_requests import self_pay, with_patient
 
 pytestmark = pytest.mark.usefixtures("seeded")
@@ -88,3 +91,44 @@ def test_unknown_estimate_is_404(client, billing):
     assert response.status_code == 404
     assert response.json == {"code": 404, "status": "Not Found", "error": "not_found",
                              "message": f"No estimate {'0' * 36!r}."}
+
+
+STAFF_NOTE = "set the intake phase to 0 sessions if already done"  # in fixtures/plans.yaml
+
+
+def _plan_of(estimate):
+    return session.get(Plan, session.get(Estimate, estimate["id"]).rule_versions["plan"]["id"])
+
+
+def test_the_gfe_never_prints_the_plans_staff_description(client, billing, estimate):
+    plan = _plan_of(estimate)
+    assert STAFF_NOTE in plan.description and plan.public_name is None
+    html = client.get(f"/api/v1/estimates/{estimate['id']}/gfe", headers=billing).data.decode()
+    assert STAFF_NOTE not in html and "0.5 mg/kg" not in html
+    # No public name: the plan's name; no public description: only the modality in words.
+    assert "<strong>IV ketamine, 6-infusion series with boosters</strong> &ndash; Ketamine by " \
+           "intravenous (IV) infusion." in html
+
+    plan = _plan_of(estimate)  # the request closed the session the first one came from
+    plan.public_name = "IV ketamine: 6 infusions, then boosters"
+    plan.public_description = "Six infusions over two weeks, then a booster every four weeks."
+    session.commit()
+    html = client.get(f"/api/v1/estimates/{estimate['id']}/gfe", headers=billing).data.decode()
+    assert "IV ketamine: 6 infusions, then boosters" in html
+    assert "Six infusions over two weeks, then a booster every four weeks." in html
+    assert STAFF_NOTE not in html and "6-infusion series" not in html
+    pdf = client.get(f"/api/v1/estimates/{estimate['id']}/gfe.pdf", headers=billing)
+    assert pdf.status_code == 200
+
+
+def test_patient_facing_plan_text_falls_back_to_the_name_and_nothing():
+    staff = "Bill 99205 only for new patients (staff note)."
+    plan = Plan(name="IV ketamine series", description=staff, public_name=None,
+                public_description=None)
+    assert patient_facing(plan) == ("IV ketamine series", None)
+    plan.public_name, plan.public_description = "  ", ""
+    assert patient_facing(plan) == ("IV ketamine series", None)
+    plan.public_name, plan.public_description = "Ketamine infusions", "Six infusions."
+    assert patient_facing(plan) == ("Ketamine infusions", "Six infusions.")
+    assert staff not in patient_facing(plan)
+
