@@ -1,9 +1,9 @@
-"""The itemized list: one row per service and phase, summed from the estimate's lines."""
+"""The itemized list: one row per service, phase and coverage outcome, summed from the lines."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 from costapi.pricing.money import CENT, ZERO
@@ -12,10 +12,28 @@ SELF_PAY = "self_pay"
 OUT_OF_NETWORK = "out_of_network"
 UNIT_PRICE_PLACES = Decimal("0.0001")
 
+# How a row's lines came out, for an insured estimate (self-pay rows are all SELF_PAY).
+COVERED = "covered"
+NOT_COVERED = "not_covered"  # the patient pays the cash price
+CLINIC_LIABLE = "clinic"  # not covered, and the clinic, not the patient, is liable
+
+REASON_WORDS = {
+    "policy_exclusion": "a plan exclusion",
+    "diagnosis": "the diagnosis does not meet your plan's rules",
+    "prior_authorization_denied": "prior authorization was denied",
+    "visit_limit": "over your plan's visit limit",
+}
+
 
 def money(value) -> Decimal:
     """A money value of the estimate ("1234.50" or Decimal) as a Decimal."""
     return Decimal(str(value))
+
+
+def amount(line: dict, name: str) -> Decimal:
+    """A line amount that older stored estimates may lack (clinic_write_off, secondary_pays)."""
+    value = line.get(name)
+    return ZERO if value is None else money(value)
 
 
 def unit_price(amount: Decimal, units: int) -> Decimal:
@@ -37,10 +55,56 @@ def is_out_of_network(estimate: dict) -> bool:
     return any(w.get("code") == OUT_OF_NETWORK for w in estimate.get("warnings", ()))
 
 
+def outcome(line: dict, coverage_type: str) -> str:
+    """covered, not_covered (the patient pays the cash price) or clinic (not billed)."""
+    if coverage_type == SELF_PAY:
+        return SELF_PAY
+    if line["covered"]:
+        return COVERED
+    if line.get("liability") == CLINIC_LIABLE or (
+        line.get("liability") is None and amount(line, "clinic_write_off") > ZERO
+    ):
+        return CLINIC_LIABLE
+    return NOT_COVERED
+
+
+def allowed_shown(line: dict) -> Decimal:
+    """The amount billed to the plan and the patient (domain.md sections 3.2 step 7, 4).
+
+    A covered line: its allowed amount, less any part of it the clinic writes off (a QMB's
+    Medicare cost sharing). A line that is not covered: its cash price less discounts, which
+    the patient pays (0 where the clinic is liable: its cash price is the clinic's write-off).
+    """
+    if line["covered"]:
+        return money(line["allowed"]) - amount(line, "clinic_write_off")
+    return money(line["not_covered"]) - money(line["discount"])
+
+
+def write_off(line: dict) -> Decimal:
+    """What the clinic charges but does not bill: the charge less the amount billed.
+
+    In network: the contractual adjustment (charge - allowed), the clinic_write_off, and for a
+    line that is not covered, the charge less the cash price the patient pays. Out of network
+    the clinic bills its full charge for covered lines (0 here).
+    """
+    return money(line["charge"]) - billed(line)
+
+
+def billed(line: dict) -> Decimal:
+    """What is paid for the line: plan, other insurance, assistance and patient."""
+    return (
+        money(line["insurance_pays"])
+        + amount(line, "secondary_pays")
+        + money(line["assistance_pays"])
+        + money(line["patient_pays"])
+    )
+
+
 @dataclass(frozen=True)
 class Column:
     heading: str
-    total: str  # the key of the estimate's totals this column sums to
+    key: str  # a name for the template and the tests
+    total: str | None  # the key of the estimate's totals this column sums to (None: derived)
     amount: Callable[[dict], Decimal]
 
 
@@ -52,45 +116,81 @@ def _net(line: dict) -> Decimal:
     return money(line["patient_pays"]) - money(line["expected_reimbursement"])
 
 
-CASH_PRICE = Column("Cash price", "not_covered", _field("not_covered"))
-DISCOUNT = Column("Discount", "discount", _field("discount"))
-EXPECTED_CHARGE = Column("Expected charge", "patient_pays", _field("patient_pays"))
-CHARGE = Column("Clinic charge", "charges", _field("charge"))
-INSURANCE_PAYS = Column("Insurance pays", "insurance_pays", _field("insurance_pays"))
-ASSISTANCE_PAYS = Column("Assistance pays", "assistance_pays", _field("assistance_pays"))
-YOU_PAY = Column("You pay", "patient_pays", _field("patient_pays"))
-YOU_PAY_CLINIC = Column("You pay the clinic", "patient_pays", _field("patient_pays"))
-REIMBURSEMENT = Column(
-    "Expected reimbursement", "expected_reimbursement", _field("expected_reimbursement")
+CASH_PRICE = Column("Cash price", "cash", "not_covered", _field("not_covered"))
+DISCOUNT = Column("Discount", "discount", "discount", _field("discount"))
+EXPECTED_CHARGE = Column("Expected charge", "you_pay", "patient_pays", _field("patient_pays"))
+CHARGE = Column("Clinic charge", "charge", "charges", _field("charge"))
+WRITE_OFF = Column("Not billed to you", "write_off", None, write_off)
+ALLOWED = Column("Allowed amount", "allowed", None, allowed_shown)
+INSURANCE_PAYS = Column(
+    "Insurance pays", "insurance_pays", "insurance_pays", _field("insurance_pays")
 )
-NET_COST = Column("Your net cost", "net_patient_cost", _net)
+SECONDARY_PAYS = Column(
+    "Other insurance pays",
+    "secondary_pays",
+    "secondary_pays",
+    lambda line: amount(line, "secondary_pays"),
+)
+ASSISTANCE_PAYS = Column(
+    "Assistance pays", "assistance_pays", "assistance_pays", _field("assistance_pays")
+)
+YOU_PAY = Column("You pay", "you_pay", "patient_pays", _field("patient_pays"))
+YOU_PAY_CLINIC = Column("You pay the clinic", "you_pay", "patient_pays", _field("patient_pays"))
+REIMBURSEMENT = Column(
+    "Expected reimbursement",
+    "expected_reimbursement",
+    "expected_reimbursement",
+    _field("expected_reimbursement"),
+)
+NET_COST = Column("Your net cost", "net_cost", "net_patient_cost", _net)
+
+
+def _any(estimate: dict, column: Column) -> bool:
+    return any(column.amount(ln) for visit in estimate["visits"] for ln in visit["lines"])
 
 
 def columns_for(estimate: dict, coverage_type: str) -> tuple[Column, ...]:
-    """Money columns: the first is the unit price basis, the last is what the patient owes."""
+    """Money columns: the first is the unit price basis, the last is what the patient owes.
+
+    In network, left to right: charge = not billed + allowed, allowed = what each payer pays.
+    """
     totals = estimate["totals"]
     if coverage_type == SELF_PAY:
         if money(totals["discount"]):
             return (CASH_PRICE, DISCOUNT, EXPECTED_CHARGE)
         return (EXPECTED_CHARGE,)
     if is_out_of_network(estimate):
-        return (CHARGE, YOU_PAY_CLINIC, REIMBURSEMENT, NET_COST)
-    if money(totals["assistance_pays"]):
-        return (CHARGE, INSURANCE_PAYS, ASSISTANCE_PAYS, YOU_PAY)
-    return (CHARGE, INSURANCE_PAYS, YOU_PAY)
+        written_off = (WRITE_OFF,) if _any(estimate, WRITE_OFF) else ()
+        return (CHARGE, *written_off, YOU_PAY_CLINIC, REIMBURSEMENT, NET_COST)
+    payers = [INSURANCE_PAYS]
+    if _any(estimate, SECONDARY_PAYS):
+        payers.append(SECONDARY_PAYS)
+    if _any(estimate, ASSISTANCE_PAYS):
+        payers.append(ASSISTANCE_PAYS)
+    return (CHARGE, WRITE_OFF, ALLOWED, *payers, YOU_PAY)
 
 
 @dataclass
 class ItemRow:
     service: str
     description: str
+    outcome: str
     sessions: int
     units: int
     amounts: list[Decimal]
+    reasons: list[str] = field(default_factory=list)  # why not covered, in words
 
     @property
     def unit_price(self) -> Decimal:
         return unit_price(self.amounts[0], self.units)
+
+    @property
+    def not_covered(self) -> bool:
+        return self.outcome in (NOT_COVERED, CLINIC_LIABLE)
+
+    @property
+    def not_billed(self) -> bool:
+        return self.outcome == CLINIC_LIABLE
 
 
 @dataclass(frozen=True)
@@ -110,26 +210,39 @@ class ItemizedList:
     def total_due(self) -> Decimal:
         return self.totals[-1]
 
+    def total(self, key: str) -> Decimal | None:
+        """The totals row's amount of the column with this key (None: no such column)."""
+        for column, total in zip(self.columns, self.totals, strict=True):
+            if column.key == key:
+                return total
+        return None
+
 
 def itemized_list(estimate: dict, coverage_type: str, descriptions: dict) -> ItemizedList:
-    """Group every visit's lines by phase, then by service in order of first appearance."""
+    """Group every visit's lines by phase, then by service and outcome in order of first
+    appearance (a service covered at some visits and not at others gets two rows)."""
     columns = columns_for(estimate, coverage_type)
-    by_phase: dict[str, dict[str, ItemRow]] = {}
+    by_phase: dict[str, dict[tuple[str, str], ItemRow]] = {}
     sessions: dict[str, int] = {}
     for visit in estimate["visits"]:
         phase = visit["phase"]
         rows = by_phase.setdefault(phase, {})
         sessions[phase] = sessions.get(phase, 0) + 1
-        for service in dict.fromkeys(line["service"] for line in visit["lines"]):
-            if service not in rows:
-                rows[service] = ItemRow(
-                    service, descriptions.get(service, ""), 0, 0, [ZERO] * len(columns)
+        keys = {(ln["service"], outcome(ln, coverage_type)): ln for ln in visit["lines"]}
+        for key in keys:
+            if key not in rows:
+                service, kind = key
+                rows[key] = ItemRow(
+                    service, descriptions.get(service, ""), kind, 0, 0, [ZERO] * len(columns)
                 )
-            rows[service].sessions += 1
+            rows[key].sessions += 1
         for line in visit["lines"]:
-            row = rows[line["service"]]
+            row = rows[(line["service"], outcome(line, coverage_type))]
             row.units += int(line["units"])
             row.amounts = [a + c.amount(line) for a, c in zip(row.amounts, columns, strict=True)]
+            reason = REASON_WORDS.get(line.get("reason") or "")
+            if row.not_covered and reason and reason not in row.reasons:
+                row.reasons.append(reason)
     phases = tuple(
         PhaseItems(name, sessions[name], tuple(rows.values())) for name, rows in by_phase.items()
     )

@@ -358,7 +358,8 @@ def test_itemized_rows_group_lines_per_service_and_phase():
 def test_itemized_totals_equal_the_estimate_totals(gfe):
     items = itemized_list(gfe.estimate, gfe.coverage_type, DESCRIPTIONS)
     for column, total in zip(items.columns, items.totals, strict=True):
-        assert total == Decimal(gfe.estimate["totals"][column.total]), column.heading
+        if column.total:  # the write-off and allowed columns are derived: rows_add_up
+            assert total == Decimal(gfe.estimate["totals"][column.total]), column.heading
         assert total == sum(
             (row.amounts[items.columns.index(column)] for p in items.phases for row in p.rows),
             Decimal(0),
@@ -596,7 +597,16 @@ def test_engine_estimates_add_up_in_every_form(coverage, coverage_type):
     gfe = make_gfe(estimate, coverage_type=coverage_type, payer_name="Acme PPO")
     items = itemized_list(estimate, coverage_type, {})
     for column, total in zip(items.columns, items.totals, strict=True):
-        assert total == Decimal(estimate["totals"][column.total]), column.heading
+        if column.total:
+            assert total == Decimal(estimate["totals"][column.total]), column.heading
+    assert_rows_add_up(items)
+    if coverage_type == "insurance":  # Acme allows 80% of the charge (no contracted rates)
+        drug = amounts(items, items.phases[0].rows[0])  # J0013 x 56 mg, 8 induction sessions
+        assert (drug["charge"], drug["allowed"], drug["write_off"]) == (
+            Decimal("6775.28"),  # 8 x 846.91 (15.1234 x 56 = 846.9104)
+            Decimal("5420.24"),  # 8 x 677.53 (0.80 x 846.91 = 677.528)
+            Decimal("1355.04"),  # 6775.28 - 5420.24 = 8 x 169.38
+        )
     claim = fhir_bundle(gfe)["entry"][0]["resource"]
     assert len(claim["item"]) == 24 * 3 == len(all_lines(estimate))
     assert Decimal(str(claim["item"][0]["unitPrice"]["value"])) == Decimal(
@@ -662,8 +672,10 @@ SINGULAR = re.compile(r"\b1 (sessions|days|weeks|visits)\b")
 
 def test_one_session_is_singular_everywhere():
     # One intake visit, then the 8 sessions of SELF_PAY_ESTIMATE: "Intake · 1 sessions".
-    with_intake = {**SELF_PAY_ESTIMATE, "visits": [intake_visit("2027-01-02")] + visits(
-        self_pay_lines)}
+    with_intake = {
+        **SELF_PAY_ESTIMATE,
+        "visits": [intake_visit("2027-01-02")] + visits(self_pay_lines),
+    }
     html = words(render_html(make_gfe(with_intake)))
     assert not SINGULAR.search(html), SINGULAR.search(html).group(0)
     assert "Intake &middot; 1 session</td>" in html
@@ -683,6 +695,202 @@ def test_pdf_says_one_session(tmp_path):
     only = {**SELF_PAY_ESTIMATE, "visits": [intake_visit()], "phases": [], "months": []}
     path = tmp_path / "one.pdf"
     path.write_bytes(render_pdf(make_gfe(only)))
-    text = words(subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True,
-                                text=True, check=True).stdout)
+    text = words(
+        subprocess.run(
+            ["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True
+        ).stdout
+    )
     assert not SINGULAR.search(text) and "Intake · 1 session" in text
+
+
+def amounts(items, row):
+    return {column.key: value for column, value in zip(items.columns, row.amounts, strict=True)}
+
+
+def assert_rows_add_up(items):
+    """Every row and the totals row: the columns add up as the legend under the table says."""
+    keys = [column.key for column in items.columns]
+    rows = [amounts(items, row) for phase in items.phases for row in phase.rows]
+    rows.append(dict(zip(keys, items.totals, strict=True)))
+    for row in rows:
+        if "allowed" in row:  # in network
+            payers = [row[k] for k in keys[3:]]
+            assert keys[:3] == ["charge", "write_off", "allowed"] and keys[-1] == "you_pay"
+            assert row["charge"] - row["write_off"] == row["allowed"] == sum(payers), row
+        elif "net_cost" in row:  # out of network
+            assert row["charge"] - row.get("write_off", 0) == row["you_pay"], row
+            assert row["you_pay"] - row["expected_reimbursement"] == row["net_cost"], row
+
+
+def test_in_network_rows_show_the_allowed_amount_and_the_write_off():
+    items = itemized_list(INSURED_ESTIMATE, "insurance", DESCRIPTIONS)
+    assert [c.heading for c in items.columns] == [
+        "Clinic charge", "Not billed to you", "Allowed amount", "Insurance pays", "You pay",
+    ]  # fmt: skip
+    infusion, ketamine = items.phases[0].rows  # induction, 6 sessions
+    assert amounts(items, infusion) == {
+        "charge": Decimal("3600.00"),  # 6 x 600.00
+        "write_off": Decimal("1200.00"),  # 6 x (600.00 - 400.00), the contractual adjustment
+        "allowed": Decimal("2400.00"),  # 6 x 400.00
+        "insurance_pays": Decimal("1920.00"),  # 6 x 320.00
+        "you_pay": Decimal("480.00"),  # 6 x 80.00 coinsurance
+    }
+    assert not infusion.not_covered
+    assert amounts(items, ketamine) == {  # excluded: the patient pays the cash price
+        "charge": Decimal("189.00"),  # 6 x 31.50
+        "write_off": Decimal("0.00"),  # the cash price is the charge
+        "allowed": Decimal("189.00"),  # the cash price billed to the patient
+        "insurance_pays": Decimal("0.00"),
+        "you_pay": Decimal("189.00"),
+    }
+    assert ketamine.not_covered and not ketamine.not_billed
+    assert ketamine.reasons == ["a plan exclusion"]
+    assert items.totals == (
+        Decimal("5052.00"),  # 8 x 631.50
+        Decimal("1600.00"),  # 8 x 200.00
+        Decimal("3452.00"),  # 8 x 400.00 + 8 x 31.50 = 3200.00 + 252.00 = 5052.00 - 1600.00
+        Decimal("2560.00"),  # 8 x 320.00
+        Decimal("892.00"),  # 8 x (80.00 + 31.50); 2560.00 + 892.00 = 3452.00
+    )
+    assert_rows_add_up(items)
+
+
+def clinic_liable_lines(phase):
+    # Induction as insured_lines. Boosters: 96365 denied for the diagnosis, the clinic is
+    # liable (no waiver): patient 0, its cash price 450.00 is the clinic's write-off.
+    if phase == "induction-1":
+        return insured_lines(phase)
+    return [
+        line(
+            "96365",
+            1,
+            charge="600.00",
+            clinic_write_off="450.00",
+            liability="clinic",
+            reason="diagnosis",
+        ),
+        insured_lines(phase)[1],
+    ]
+
+
+CLINIC_LIABLE_ESTIMATE = {
+    **INSURED_ESTIMATE,
+    "totals": {
+        **INSURED_ESTIMATE["totals"],
+        "allowed": "2400.00",  # 6 x 400.00
+        "insurance_pays": "1920.00",  # 6 x 320.00
+        "coinsurance": "480.00",  # 6 x 80.00
+        "patient_pays": "732.00",  # 6 x 80.00 + 8 x 31.50 = 480.00 + 252.00
+        "net_patient_cost": "732.00",
+        "clinic_write_off": "900.00",  # 2 x 450.00
+    },
+    "visits": visits(clinic_liable_lines),
+}
+
+
+def test_a_clinic_liable_line_is_not_billed_to_the_patient():
+    items = itemized_list(CLINIC_LIABLE_ESTIMATE, "insurance", DESCRIPTIONS)
+    infusion, ketamine = items.phases[1].rows  # boosters, 2 sessions
+    assert amounts(items, infusion) == {
+        "charge": Decimal("1200.00"),  # 2 x 600.00
+        "write_off": Decimal("1200.00"),  # all of it: 2 x (450.00 cash + 150.00 above it)
+        "allowed": Decimal("0.00"),
+        "insurance_pays": Decimal("0.00"),
+        "you_pay": Decimal("0.00"),
+    }
+    assert infusion.not_billed and infusion.reasons == [
+        "the diagnosis does not meet your plan's rules"
+    ]
+    assert items.totals == (
+        Decimal("5052.00"),  # 8 x 631.50
+        Decimal("2400.00"),  # 6 x 200.00 + 2 x 600.00 = 1200.00 + 1200.00
+        Decimal("2652.00"),  # 6 x 400.00 + 8 x 31.50 = 2400.00 + 252.00 = 5052.00 - 2400.00
+        Decimal("1920.00"),  # 6 x 320.00
+        Decimal("732.00"),  # 6 x 80.00 + 8 x 31.50; 1920.00 + 732.00 = 2652.00
+    )
+    assert_rows_add_up(items)
+    html = words(render_html(insured_gfe(CLINIC_LIABLE_ESTIMATE)))
+    assert "<strong>not billed to you</strong>; the clinic is responsible for it." in html
+    assert "of which $2,400.00 is not billed to you" in html
+
+
+def test_a_service_covered_at_some_visits_only_gets_a_row_per_outcome():
+    # 96365 covered in induction; in the boosters the second visit is over the visit limit
+    # (the patient pays the cash price 450.00, below the charge 600.00).
+    over_limit = line(
+        "96365", 1, charge="600.00", not_covered="450.00", patient_pays="450.00",
+        reason="visit_limit",
+    )  # fmt: skip
+    estimate = {**INSURED_ESTIMATE, "visits": visits(insured_lines)}
+    last = estimate["visits"][-1]
+    estimate["visits"][-1] = {**last, "lines": [over_limit, insured_lines("boosters")[1]]}
+    items = itemized_list(estimate, "insurance", DESCRIPTIONS)
+    covered, ketamine, limited = items.phases[1].rows
+    assert (covered.service, covered.sessions, covered.not_covered) == ("96365", 1, False)
+    assert (limited.service, limited.sessions, limited.reasons) == (
+        "96365", 1, ["over your plan's visit limit"],
+    )  # fmt: skip
+    assert amounts(items, limited) == {
+        "charge": Decimal("600.00"),
+        "write_off": Decimal("150.00"),  # 600.00 - 450.00 cash price
+        "allowed": Decimal("450.00"),  # the cash price, which the patient pays
+        "insurance_pays": Decimal("0.00"),
+        "you_pay": Decimal("450.00"),
+    }
+    assert ketamine.sessions == 2
+    assert_rows_add_up(items)
+
+
+def test_an_older_estimate_without_clinic_write_off_renders():
+    # Stored before the engine had clinic_write_off or liability: treated as 0 / patient.
+    for ln in all_lines(INSURED_ESTIMATE):
+        assert "clinic_write_off" not in ln and "liability" not in ln
+    items = itemized_list(INSURED_ESTIMATE, "insurance", DESCRIPTIONS)
+    assert items.total("write_off") == Decimal("1600.00")  # 8 x (600.00 - 400.00)
+
+
+def test_insured_html_explains_how_the_columns_add_up():
+    html = words(render_html(insured_gfe()))
+    for text in (
+        "Allowed amount",
+        "Not billed to you",
+        "$1,600.00",  # write-off total
+        "$3,452.00",  # allowed total
+        "Clinic charge &minus; Not billed to you = Allowed amount, and Allowed amount = "
+        "Insurance pays + You pay.",
+        "the contractual adjustment",
+        "J3490 not covered by your plan (a plan exclusion): you pay our cash price.",
+        "The clinic's charges are $5,052.00, of which $1,600.00 is not billed to you",
+    ):
+        assert text in html, text
+    # The 45 CFR 149.610 elements stay.
+    for text in ("96365", "J3490", "F33.2", "Quantity", "not a contract", "$400", "120 days"):
+        assert text in html, text
+
+
+def test_self_pay_keeps_the_cash_rate_layout():
+    items = itemized_list(SELF_PAY_ESTIMATE, "self_pay", DESCRIPTIONS)
+    assert [c.heading for c in items.columns] == ["Cash price", "Discount", "Expected charge"]
+    html = words(render_html(make_gfe()))
+    assert "Allowed amount" not in html and "Not billed to you" not in html
+
+
+def test_out_of_network_shows_what_is_not_billed_only_when_there_is_some():
+    items = itemized_list(OUT_OF_NETWORK_ESTIMATE, "insurance", DESCRIPTIONS)
+    assert [c.key for c in items.columns] == [
+        "charge", "you_pay", "expected_reimbursement", "net_cost",
+    ]  # fmt: skip
+    # An excluded line with a cash price below its charge: 450.00 for a 600.00 charge.
+    cheaper = line(
+        "96365", 1, charge="600.00", not_covered="450.00", patient_pays="450.00",
+        reason="policy_exclusion",
+    )  # fmt: skip
+    estimate = {**OUT_OF_NETWORK_ESTIMATE, "visits": visits(out_of_network_lines)}
+    estimate["visits"][-1] = {**estimate["visits"][-1], "lines": [cheaper]}
+    items = itemized_list(estimate, "insurance", DESCRIPTIONS)
+    assert [c.key for c in items.columns] == [
+        "charge", "write_off", "you_pay", "expected_reimbursement", "net_cost",
+    ]  # fmt: skip
+    assert items.total("write_off") == Decimal("150.00")  # 600.00 - 450.00
+    assert_rows_add_up(items)
+
