@@ -7,6 +7,7 @@ import shutil
 import subprocess
 from datetime import date
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 
@@ -894,3 +895,55 @@ def test_out_of_network_shows_what_is_not_billed_only_when_there_is_some():
     assert items.total("write_off") == Decimal("150.00")  # 600.00 - 450.00
     assert_rows_add_up(items)
 
+
+OUTPUT = Path(__file__).resolve().parents[2] / "test-output"  # gitignored
+LETTER_AT_60_DPI = (510, 660)  # 8.5 x 11 in
+
+
+def png_size(data: bytes) -> tuple[int, int]:
+    assert data.startswith(b"\x89PNG\r\n\x1a\n") and data[12:16] == b"IHDR"
+    return int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
+
+
+SPRAVATO = {
+    "plan_name": "Spravato (esketamine) 56 mg",
+    "plan_description": "Twice a week for 4 weeks, once a week for 4 weeks, then every 2 weeks.",
+    "modality": "esketamine_nasal",
+    "service_descriptions": {
+        "J0013": "Esketamine nasal spray (Spravato), 1 mg",
+        "99214": "Office visit, established patient, moderate MDM (30+ min)",
+        "99417": "Prolonged outpatient E/M service, each additional 15 min (add-on)",
+    },
+}
+RENDERED = {
+    "insured": lambda: insured_gfe(CLINIC_LIABLE_ESTIMATE),
+    "self-pay": make_gfe,
+    "insured-24-sessions": lambda: make_gfe(
+        engine_estimate(pricing.Insurance(ACME, "in", BENEFITS, ("F33.2",))),
+        coverage_type="insurance",
+        payer_name="Acme PPO",
+        **SPRAVATO,
+    ),
+    "self-pay-24-sessions": lambda: make_gfe(engine_estimate(pricing.SelfPay()), **SPRAVATO),
+}
+
+
+@pytest.mark.skipif(shutil.which("pdftoppm") is None, reason="poppler-utils not installed")
+@pytest.mark.parametrize("name", RENDERED)
+def test_every_pdf_page_renders_as_png(name):
+    # Every page to test-output/gfe-<name>-page-<n>.png, for a person to look at.
+    pdf = render_pdf(RENDERED[name]())
+    OUTPUT.mkdir(exist_ok=True)
+    for old in OUTPUT.glob(f"gfe-{name}-page-*.png"):
+        old.unlink()
+    path = OUTPUT / f"gfe-{name}.pdf"
+    path.write_bytes(pdf)
+    subprocess.run(["pdftoppm", "-png", "-r", "60", str(path), str(OUTPUT / f"gfe-{name}-page")],
+                   check=True)  # fmt: skip
+    pages = sorted(OUTPUT.glob(f"gfe-{name}-page-*.png"))
+    text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True,
+                          check=True).stdout  # fmt: skip
+    count = int(re.search(r"Page 1 of (\d+)", text).group(1))
+    assert len(pages) == count == text.count("\f")
+    for page in pages:
+        assert png_size(page.read_bytes()) == LETTER_AT_60_DPI, page.name
