@@ -1,13 +1,15 @@
 """The Good Faith Estimate through HTTP: HTML, PDF (checked with pdftotext) and FHIR."""
 import shutil
 import subprocess
+from decimal import Decimal
 
 import pytest
 
 from costapi.db import session
 from costapi.models import Estimate, Plan
+from costapi.pricing.wording import dollars
 from costapi.services.good_faith import patient_facing
-from tests.api.estimate_requests import self_pay, with_patient
+from tests.api.estimate_requests import self_pay, spravato, with_patient
 
 pytestmark = pytest.mark.usefixtures("seeded")
 
@@ -132,3 +134,19 @@ def test_patient_facing_plan_text_falls_back_to_the_name_and_nothing():
     assert patient_facing(plan) == ("Ketamine infusions", "Six infusions.")
     assert staff not in patient_facing(plan)
 
+
+
+def test_an_insured_gfe_shows_the_allowed_amount_and_what_is_not_billed(client, billing):
+    body = with_patient(spravato(), name="Jane Q. Doe", date_of_birth="1985-02-14")
+    created = client.post("/api/v1/estimates", json=body, headers=billing)
+    assert created.status_code == 201
+    totals = created.json["totals"]
+    html = " ".join(client.get(f"/api/v1/estimates/{created.json['id']}/gfe",
+                               headers=billing).data.decode().split())
+    assert "Allowed amount" in html and "Not billed to you" in html
+    # The write-off total is what nobody pays of the charges (nothing is clinic-liable here).
+    paid = sum(Decimal(totals[k]) for k in ("insurance_pays", "assistance_pays", "patient_pays"))
+    write_off = Decimal(totals["charges"]) - paid
+    assert write_off > 0
+    assert f"of which {dollars(write_off)} is not billed to you" in html
+    assert f"{dollars(paid)}</td>" in html  # the allowed column's total: what is paid
