@@ -10,5 +10,5 @@ from costapi.models.generation import RuleGeneration
 from costapi.models.payers import Payer, Policy, Rate
 from costapi.models.plans import Plan
 
-__all__ = ["ApiKey", "Calendar", "Discount", "EligibilityCheck", "Estimate", "IdempotencyKey", "Payer",
-           "Plan", "Policy", "Program", "Rate", "RuleGeneration", "Service"]
+__all__ = ["ApiKey", "Calendar", "Discount", "EligibilityCheck", "Estimate", "IdempotencyKey",
+           "Payer", "Plan", "Policy", "Program", "Rate", "RuleGeneration", "Service"]
