@@ -1,6 +1,5 @@
 """The public cost calculator: what a patient may see, and an estimate without PHI."""
 import hashlib
-from datetime import date
 
 import orjson
 from flask import Response, g, request
@@ -8,18 +7,33 @@ from flask.views import MethodView
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from costapi.api.access import PUBLIC, allow
-from costapi.api.fields import MODALITIES, PAYER_KINDS, Cents, Code, Fraction, Money
+from costapi.api.estimate_results import (
+    MonthSchema,
+    PhaseSummarySchema,
+    PlanYearSchema,
+    RangeSchema,
+    TotalsSchema,
+    WarningSchema,
+)
+from costapi.api.fields import Cents, Code, Fraction, Money
 from costapi.api.parsing import Blueprint
+from costapi.pricing.serialize import (
+    PUBLIC_MONTH,
+    PUBLIC_NOTICE,
+    PUBLIC_PHASE,
+    PUBLIC_PLAN_YEAR,
+    PUBLIC_TOTALS,
+)
+from costapi.pricing.vocabulary import COVERAGE_LABELS, MODALITIES, PAYER_KINDS
 from costapi.services import estimates, public
+from costapi.services.request_rules import START_DATE_MESSAGE, met_over_total, start_date_fits
 
 blp = Blueprint("public", __name__, url_prefix="/api/v1/public",
                 description="The patient cost calculator: no key needed (a website key raises "
                             "the rate limit).")
 
 TOO_MANY = "Too many requests from this client: see Retry-After."
-INSURANCE_ONLY = ("payer", "network", "deductible", "deductible_met", "coinsurance", "copay",
-                  "out_of_pocket_max", "out_of_pocket_met", "plan_year_start")
-STATUSES = tuple(public.COVERAGE_LABELS)
+STATUSES = tuple(COVERAGE_LABELS)
 
 
 class PublicPhaseSchema(Schema):
@@ -77,29 +91,35 @@ class PublicEstimateRequestSchema(Schema):
     def coverage_fields(self, data, **kwargs):
         errors = {}
         start = data.get("start_date")
-        if start is not None and not date(2000, 1, 1) <= start <= date(2100, 12, 31):
-            errors["start_date"] = ["A start date between 2000 and 2100."]
+        if start is not None and not start_date_fits(start):
+            errors["start_date"] = [START_DATE_MESSAGE]
         if data.get("coverage") == "insurance" and not data.get("payer"):
             errors["payer"] = ["Choose your insurer, or choose no insurance."]
-        if data.get("coverage") == "self_pay":
-            for name in INSURANCE_ONLY:
+        if data.get("coverage") == "self_pay":  # every field but these is about insurance
+            for name in set(self.fields) - {"plan", "start_date", "coverage"}:
                 if data.get(name) is not None:
                     errors[name] = ["Only with insurance."]
-        for total, met in (("deductible", "deductible_met"),
-                           ("out_of_pocket_max", "out_of_pocket_met")):
-            if data.get(total) is not None and data.get(met) is not None \
-                    and data[met] > data[total]:
-                errors[met] = [f"May not be more than the {total.replace('_', ' ')}."]
+        for met, total in met_over_total(data).items():
+            errors[met] = [f"May not be more than the {total.replace('_', ' ')}."]
         if errors:
             raise ValidationError(errors)
 
 
-money_fields = {name: Cents(required=True) for name in (
-    "patient_pays", "assistance_pays", "deductible", "copay", "coinsurance", "not_covered",
-    "expected_reimbursement", "net_patient_cost")}
-PublicTotalsSchema = Schema.from_dict(money_fields, name="PublicTotals")
-RangeSchema = Schema.from_dict({"low": Cents(required=True), "high": Cents(required=True)},
-                               name="PublicRange")
+def _projection(schema, names, name):
+    """A schema with the named fields of a staff result schema: the public view's shape."""
+    return Schema.from_dict({field: schema._declared_fields[field] for field in names},
+                            name=name)
+
+
+PublicTotalsSchema = _projection(TotalsSchema, PUBLIC_TOTALS, "PublicTotals")
+PublicPhaseCostSchema = _projection(PhaseSummarySchema, PUBLIC_PHASE, "PublicPhaseCost")
+PublicPlanYearSchema = _projection(PlanYearSchema, PUBLIC_PLAN_YEAR, "PublicPlanYear")
+PublicWarningSchema = _projection(WarningSchema, PUBLIC_NOTICE, "PublicWarning")
+PublicMonthSchema = Schema.from_dict({
+    **{field: MonthSchema._declared_fields[field] for field in PUBLIC_MONTH[:-1]},
+    "by_kind": fields.Dict(keys=fields.String(), values=Cents(), required=True, metadata={
+        "description": "The month's patient_pays split by phase kind (induction, ...)."}),
+}, name="PublicMonth")
 
 
 class PublicPayerRefSchema(Schema):
@@ -115,44 +135,9 @@ class PublicCoverageSchema(Schema):
     plan_year_start = fields.Date(allow_none=True)
 
 
-class PublicPhaseCostSchema(Schema):
-    name = fields.String(required=True)
-    kind = fields.String(required=True)
-    sessions = fields.Integer(required=True)
-    first_date = fields.Date(allow_none=True)
-    last_date = fields.Date(allow_none=True)
-    patient_pays = Cents(required=True)
-    net_patient_cost = Cents(required=True)
-
-
-class PublicMonthSchema(Schema):
-    month = fields.String(required=True, metadata={"example": "2027-01"})
-    visits = fields.Integer(required=True)
-    patient_pays = Cents(required=True)
-    net_patient_cost = Cents(required=True)
-    by_kind = fields.Dict(keys=fields.String(), values=Cents(), required=True, metadata={
-        "description": "The month's patient_pays split by phase kind (induction, ...)."})
-
-
-class PublicPlanYearSchema(Schema):
-    start = fields.Date(required=True)
-    end = fields.Date(required=True)
-    visits = fields.Integer(required=True)
-    patient_pays, deductible, copay, coinsurance, net_patient_cost = (
-        Cents(required=True) for _ in range(5))
-
-
 class PublicProgramSchema(Schema):
     code = fields.String(required=True)
     name = fields.String(required=True)
-
-
-class PublicWarningSchema(Schema):
-    code = fields.String(required=True)
-    message = fields.String(required=True)
-    amount = Cents()
-    date = fields.Date()
-    month = fields.String()
 
 
 class PublicEstimateSchema(Schema):

@@ -63,7 +63,7 @@ class InsuredPricing(Pricing):
             inp.plan.modality,
             insurance,
             copays,
-            [(p.services, p.categories) for p in self.programs],
+            self.programs,
         )
         self.last_pass = None  # (drafts, Adjudication) of the latest price(), for extend()
 

@@ -1,126 +1,85 @@
-"""as_dict(): an Estimate as plain dicts with api.md's keys (Decimals kept, dates ISO)."""
+"""An Estimate as plain dicts: `as_dict` for staff (api.md's keys), `public_dict` its subset.
 
-from .results import Estimate, Line, Notice
+Both walk the same records with the same rules (Decimals kept, dates ISO); the public view
+is a list of field names per record, never a second serializer.
+"""
 
-NOTICE_EXTRAS = ("amount", "date", "month", "policy_id")
+from dataclasses import fields
+from datetime import date
 
+from .results import Estimate, Notice
 
-def _iso(day):
-    return None if day is None else day.isoformat()
-
-
-def _line(line: Line) -> dict:
-    return {
-        "service": line.service,
-        "units": line.units,
-        "charge": line.charge,
-        "allowed": line.allowed,
-        "insurance_pays": line.insurance_pays,
-        "assistance_pays": line.assistance_pays,
-        "discount": line.discount,
-        "patient_pays": line.patient_pays,
-        "deductible": line.deductible,
-        "copay": line.copay,
-        "coinsurance": line.coinsurance,
-        "not_covered": line.not_covered,
-        "expected_reimbursement": line.expected_reimbursement,
-        "covered": line.covered,
-        "reason": line.reason,
-        "reason_detail": line.reason_detail,
-        "policy_id": line.policy_id,
-        "rate_id": line.rate_id,
-    }
+STAFF_EXCLUDED = {"by_kind", "programs", "lines"}
+PUBLIC_TOTALS = ("patient_pays", "assistance_pays", "deductible", "copay", "coinsurance",
+                 "not_covered", "expected_reimbursement", "net_patient_cost")
+PUBLIC_PHASE = ("name", "kind", "sessions", "first_date", "last_date", "patient_pays",
+                "net_patient_cost")
+PUBLIC_MONTH = ("month", "visits", "patient_pays", "net_patient_cost", "by_kind")
+PUBLIC_PLAN_YEAR = ("start", "end", "visits", "patient_pays", "deductible", "copay",
+                    "coinsurance", "net_patient_cost")
+PUBLIC_NOTICE = ("code", "message", "amount", "date", "month")
 
 
-def _notice(notice: Notice) -> dict:
+def _value(value):
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, tuple) and value and isinstance(value[0], tuple):
+        return dict(value)  # pairs such as a month's (kind, amount)
+    return value
+
+
+def record(item, names=None) -> dict:
+    """The named fields of a result record (all but STAFF_EXCLUDED when `names` is None;
+    a visit's lines are added by the caller)."""
+    if names is None:
+        names = [f.name for f in fields(item) if f.name not in STAFF_EXCLUDED]
+    return {name: _value(getattr(item, name)) for name in names}
+
+
+def notice(item: Notice, names=None, messages=None) -> dict:
     """{code, message} plus amount, date, month and policy_id where they apply."""
-    data = {"code": notice.code, "message": notice.message}
-    if notice.amount is not None:
-        data["amount"] = notice.amount
-    if notice.date is not None:
-        data["date"] = notice.date.isoformat()
-    if notice.month is not None:
-        data["month"] = notice.month
-    if notice.policy_id is not None:
-        data["policy_id"] = notice.policy_id
+    data = {name: value for name, value in record(item, names).items()
+            if value is not None or name in ("code", "message")}
+    if messages and item.code in messages:
+        data["message"] = messages[item.code]
     return data
 
 
 def as_dict(estimate: Estimate) -> dict:
-    t = estimate.totals
+    """Every figure of an estimate, visits and lines included."""
     return {
         "currency": estimate.currency,
         "plan": estimate.plan,
         "start_date": estimate.start_date.isoformat(),
-        "totals": {
-            "charges": t.charges,
-            "allowed": t.allowed,
-            "insurance_pays": t.insurance_pays,
-            "assistance_pays": t.assistance_pays,
-            "discount": t.discount,
-            "patient_pays": t.patient_pays,
-            "deductible": t.deductible,
-            "copay": t.copay,
-            "coinsurance": t.coinsurance,
-            "not_covered": t.not_covered,
-            "expected_reimbursement": t.expected_reimbursement,
-            "net_patient_cost": t.net_patient_cost,
-        },
+        "totals": record(estimate.totals),
         "self_pay_total": estimate.self_pay_total,
-        "range": (
-            None
-            if estimate.range is None
-            else {"low": estimate.range.low, "high": estimate.range.high}
-        ),
-        "phases": [
-            {
-                "name": p.name,
-                "kind": p.kind,
-                "sessions": p.sessions,
-                "first_date": _iso(p.first_date),
-                "last_date": _iso(p.last_date),
-                "patient_pays": p.patient_pays,
-                "insurance_pays": p.insurance_pays,
-                "net_patient_cost": p.net_patient_cost,
-            }
-            for p in estimate.phases
-        ],
-        "months": [
-            {
-                "month": m.month,
-                "visits": m.visits,
-                "patient_pays": m.patient_pays,
-                "net_patient_cost": m.net_patient_cost,
-            }
-            for m in estimate.months
-        ],
-        "plan_years": [
-            {
-                "start": y.start.isoformat(),
-                "end": y.end.isoformat(),
-                "visits": y.visits,
-                "patient_pays": y.patient_pays,
-                "insurance_pays": y.insurance_pays,
-                "deductible": y.deductible,
-                "copay": y.copay,
-                "coinsurance": y.coinsurance,
-                "net_patient_cost": y.net_patient_cost,
-            }
-            for y in estimate.plan_years
-        ],
-        "visits": [
-            {
-                "date": v.date.isoformat(),
-                "phase": v.phase,
-                "patient_pays": v.patient_pays,
-                "net_patient_cost": v.net_patient_cost,
-                "lines": [_line(line) for line in v.lines],
-            }
-            for v in estimate.visits
-        ],
-        "warnings": [_notice(n) for n in estimate.warnings],
-        "data_versions": {
-            "policies": list(estimate.data_versions.policies),
-            "rates": list(estimate.data_versions.rates),
-        },
+        "range": None if estimate.range is None else record(estimate.range),
+        "phases": [record(p) for p in estimate.phases],
+        "months": [record(m) for m in estimate.months],
+        "plan_years": [record(y) for y in estimate.plan_years],
+        "visits": [{**record(v), "lines": [record(line) for line in v.lines]}
+                   for v in estimate.visits],
+        "warnings": [notice(n) for n in estimate.warnings],
+        "data_versions": {name: list(ids) for name, ids in record(estimate.data_versions).items()},
+    }
+
+
+def public_dict(estimate: Estimate, messages=None) -> dict:
+    """What a patient may see of an estimate: their side only, no visits, lines or rates.
+
+    `messages` replaces a warning's wording by code (the public form asks for less).
+    """
+    return {
+        "currency": estimate.currency,
+        "plan": estimate.plan,
+        "start_date": estimate.start_date.isoformat(),
+        "totals": record(estimate.totals, PUBLIC_TOTALS),
+        "self_pay_total": estimate.self_pay_total,
+        "range": None if estimate.range is None else record(estimate.range),
+        "phase_kinds": list(dict.fromkeys(p.kind for p in estimate.phases if p.sessions)),
+        "phases": [record(p, PUBLIC_PHASE) for p in estimate.phases],
+        "months": [record(m, PUBLIC_MONTH) for m in estimate.months],
+        "plan_years": [record(y, PUBLIC_PLAN_YEAR) for y in estimate.plan_years],
+        "programs": [record(p) for p in estimate.programs],
+        "warnings": [notice(n, PUBLIC_NOTICE, messages) for n in estimate.warnings],
     }

@@ -6,7 +6,7 @@ from datetime import date
 from decimal import Decimal
 
 from .coverage import PolicyTerms, candidate_policies, ranked_policies
-from .inputs import Insurance, Rate, Service, VisitItem
+from .inputs import Insurance, Plan, Rate, Service, VisitItem
 from .money import ZERO, cents
 from .schedule import PlannedPhase
 
@@ -73,13 +73,26 @@ def self_pay_lines(
     return {phase.name: tuple(terms(item) for item in phase.visit) for phase in phases}
 
 
+def pays_for(program, code: str, category: str) -> bool:
+    """An assistance program pays for a line whose service or category it names (3.6)."""
+    return code in program.services or category in program.categories
+
+
+def plan_programs(programs, plan: Plan, services: Mapping[str, Service]) -> list:
+    """The programs that pay for at least one visit item of the plan, in the given order."""
+    items = {(item.service, services[item.service].category)
+             for phase in plan.phases for item in phase.visit if item.service in services}
+    return [program for program in programs
+            if any(pays_for(program, code, category) for code, category in items)]
+
+
 def insured_lines(
     phases: tuple[PlannedPhase, ...],
     services: Mapping[str, Service],
     modality: str,
     insurance: Insurance,
     copays: Mapping[str, Decimal],
-    program_services: list[tuple[frozenset, frozenset]],
+    programs: tuple,
 ) -> dict[str, tuple[LineTerms, ...]]:
     """Line terms per phase name, with policies, rates, copay and programs."""
     payer = insurance.payer
@@ -124,8 +137,8 @@ def insured_lines(
             copay=copays.get(category),
             programs=tuple(
                 index
-                for index, (codes, categories) in enumerate(program_services)
-                if code in codes or category in categories
+                for index, program in enumerate(programs)
+                if pays_for(program, code, category)
             ),
         )
         return cache[key]

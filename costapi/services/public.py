@@ -1,30 +1,26 @@
 """The public calculator: what a patient may see of the rules, and a patient's estimate.
 
 No contracted rate, policy detail or per-line figure leaves this module: the lists say
-what the clinic offers and, per payer, whether a treatment is usually covered; the
-estimate reports the patient's side only (what they pay, per phase, month and plan year).
+what the clinic offers and, per payer, whether a treatment is usually covered (the engine's
+own policy choice); the estimate is the engine's public view of the same result a billing
+estimate has (`pricing.serialize.public_dict`), plus the names a patient reads.
 """
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal
 
 from sqlalchemy import select
 
 from costapi.db import session
-from costapi.models import Payer, Plan, Policy, Program
+from costapi.models import Payer, Plan, Program
+from costapi.pricing.coverage import modality_status
+from costapi.pricing.serialize import public_dict
+from costapi.pricing.terms import plan_programs
+from costapi.pricing.vocabulary import COVERAGE_LABELS, MODALITIES
+from costapi.pricing.wording import cadence as cadence_in_words
 from costapi.services import estimates
 from costapi.services.errors import Invalid
-from costapi.services.estimate_rules import load_rules
+from costapi.services.estimate_rules import load_rules, rules_by_code
 from costapi.services.rule_cache import cached
 
-CENT = Decimal("0.01")
-MODALITY_ORDER = ("esketamine_nasal", "ketamine_iv", "ketamine_im", "ketamine_oral", "kap",
-                  "other")
-COVERAGE_LABELS = {
-    "usually_covered": "Usually covered",
-    "prior_authorization_needed": "Prior authorization needed",
-    "partly_covered": "Partly covered",
-    "usually_not_covered": "Usually not covered",
-}
 NOTICE = ("This is an estimate, not a quote or a guarantee of payment. What you pay depends "
           "on your plan's decisions, the services you actually receive and your benefits on "
           "the day of each visit. The clinic will give you a Good Faith Estimate before "
@@ -36,10 +32,6 @@ PUBLIC_MESSAGES = {
 }
 BENEFIT_FIELDS = ("deductible", "deductible_met", "out_of_pocket_max", "out_of_pocket_met",
                   "coinsurance")
-
-
-def money(amount):
-    return str(Decimal(amount).quantize(CENT, ROUND_HALF_UP))
 
 
 # ---- the lists ---------------------------------------------------------------------------
@@ -54,17 +46,7 @@ def cadence(phase):
     """How often a phase's visits come, in words."""
     if phase["sessions"] == 1 and not phase.get("sessions_max"):
         return "one visit"
-    per_week = phase.get("per_week")
-    if per_week:
-        return {1: "once a week", 2: "twice a week"}.get(per_week, f"{per_week} times a week")
-    days = phase["interval_days"]
-    if days == 1:
-        return "every day"
-    if days == 7:
-        return "every week"
-    if days % 7 == 0:
-        return f"every {days // 7} weeks"
-    return f"every {days} days"
+    return cadence_in_words(phase.get("interval_days"), phase.get("per_week"))
 
 
 def _plan_summary(row):
@@ -83,57 +65,36 @@ def public_plans():
                   lambda _codes: {"plans": [_plan_summary(row) for row in _live(Plan)]})["plans"]
 
 
-def _current(policies, day):
-    """The policy in effect on `day`, else the next one to take effect."""
-    now = [p for p in policies if p.effective_from <= day and
-           (p.effective_to is None or p.effective_to >= day)]
-    if now:
-        return now[0]
-    upcoming = sorted((p for p in policies if p.effective_from > day),
-                      key=lambda p: p.effective_from)
-    return upcoming[0] if upcoming else None
-
-
-def coverage_status(policies, modality, day):
-    """usually_covered, prior_authorization_needed, partly_covered or usually_not_covered.
-
-    A modality-wide policy (no service, no category) decides; without one, category
-    policies of the modality that exclude something make it `partly_covered`.
-    """
-    mine = [p for p in policies if p.modality == modality and p.service is None]
-    wide = _current([p for p in mine if p.category is None], day)
-    if wide is not None:
-        if not wide.covered:
-            return "usually_not_covered"
-        return "prior_authorization_needed" if wide.prior_authorization else "usually_covered"
-    by_category = {}
-    for policy in mine:
-        by_category.setdefault(policy.category, []).append(policy)
-    decided = [_current(items, day) for items in by_category.values()]
-    if any(p is not None and not p.covered for p in decided):
-        return "partly_covered"
-    if any(p is not None and p.prior_authorization for p in decided):
-        return "prior_authorization_needed"
-    return "usually_covered"
+def _lines_by_modality():
+    """(service, category) of every visit item of the live plans, per modality offered."""
+    plans = _live(Plan)
+    codes = sorted({item["service"] for plan in plans for phase in plan.phases
+                    for item in phase["visit"]})
+    services = rules_by_code("services", codes)
+    lines = {}
+    for plan in plans:
+        for phase in plan.phases:
+            for item in phase["visit"]:
+                if item["service"] in services:
+                    category = services[item["service"]].value.category
+                    lines.setdefault(plan.modality, {})[(item["service"], category)] = None
+    return lines
 
 
 def _payer_summaries(day):
-    offered = {plan["modality"] for plan in public_plans()}
-    modalities = [m for m in MODALITY_ORDER if m in offered]
-    payers = _live(Payer)
-    policies = {}
-    for policy in session.scalars(select(Policy).where(
-            Policy.payer_code.in_([p.code for p in payers]), Policy.superseded_at.is_(None))
-            .order_by(Policy.effective_from, Policy.id)):
-        policies.setdefault(policy.payer_code, []).append(policy)
+    lines = _lines_by_modality()
+    modalities = [m for m in MODALITIES if m in lines]
+    rows = _live(Payer)
+    payers = rules_by_code("payers", [row.code for row in rows])
     summaries = []
-    for payer in payers:
+    for row in rows:
+        policies = payers[row.code].value.policies
         coverage = []
         for modality in modalities:
-            status = coverage_status(policies.get(payer.code, []), modality, day)
+            status = modality_status(policies, modality, tuple(lines[modality]), day)
             coverage.append({"modality": modality, "status": status,
                              "label": COVERAGE_LABELS[status]})
-        summaries.append({"code": payer.code, "name": payer.name, "kind": payer.kind,
+        summaries.append({"code": row.code, "name": row.name, "kind": row.kind,
                           "coverage": coverage})
     return summaries
 
@@ -167,31 +128,25 @@ def _benefits(data):
 
 
 def full_request(data):
-    """The estimate request (api.md "Estimates") for a validated public request.
+    """The estimate request (api.md "Estimates") for a validated public request, and its rules.
 
-    Assistance programs that pay for a service or category of the plan are added; the
-    engine applies those the payer's kind allows (in network) and warns about the others.
-    Returns (request, rules, programs that apply).
+    Every live assistance program that pays for one of the plan's services is requested;
+    the engine applies those the payer's kind and the network allow, warns about the
+    others, and names the ones it applied in its result.
     """
     request = {"plan": data["plan"], "start_date": data["start_date"]}
     if data["coverage"] == "self_pay":
         request["coverage"] = {"type": "self_pay"}
-        return request, load_rules(request), []
+        return request, load_rules(request)
     request["coverage"] = {"type": "insurance", "payer": data["payer"],
                            "network": data.get("network", "in"),
                            "benefits": _benefits(data), "programs": _program_codes()}
     rules = load_rules(request)
-    services = rules.services
-    used = {item.service for phase in rules.plan.value.phases for item in phase.visit}
-    categories = {services[code].value.category for code in used if code in services}
-    relevant = [rule.value for rule in rules.programs
-                if used & set(rule.value.services) or categories & set(rule.value.categories)]
-    request["coverage"]["programs"] = [program.code for program in relevant]
-    kind = rules.payer.value.kind
-    applied = [program for program in relevant
-               if request["coverage"]["network"] == "in"
-               and (not program.payer_kinds or kind in program.payer_kinds)]
-    return request, rules, applied
+    services = {code: rule.value for code, rule in rules.services.items()}
+    paying = plan_programs([rule.value for rule in rules.programs], rules.plan.value, services)
+    rules.programs = [rule for rule in rules.programs if rule.value in paying]
+    request["coverage"]["programs"] = [rule.value.code for rule in rules.programs]
+    return request, rules
 
 
 def _public_errors(node):
@@ -209,89 +164,34 @@ def _public_errors(node):
     return renamed
 
 
-def _months(result, kinds_of_phases, kinds):
-    spent = {}
-    for visit in result.visits:
-        month = visit.date.strftime("%Y-%m")
-        kind = kinds_of_phases[visit.phase]
-        spent[(month, kind)] = spent.get((month, kind), Decimal(0)) + visit.patient_pays
-    return [{"month": m.month, "visits": m.visits, "patient_pays": money(m.patient_pays),
-             "net_patient_cost": money(m.net_patient_cost),
-             "by_kind": {kind: money(spent.get((m.month, kind), 0)) for kind in kinds}}
-            for m in result.months]
-
-
-def _warnings(result, data):
-    warnings = []
-    for notice in result.warnings:
-        item = {"code": notice.code,
-                "message": PUBLIC_MESSAGES.get(notice.code, notice.message)}
-        if notice.amount is not None:
-            item["amount"] = money(notice.amount)
-        if notice.date is not None:
-            item["date"] = notice.date.isoformat()
-        if notice.month is not None:
-            item["month"] = notice.month
-        warnings.append(item)
+def _benefits_assumed(data):
+    """Insured in network with no benefit figure typed in: the estimate assumes none."""
     if (data["coverage"] == "insurance" and data.get("network", "in") == "in"
             and all(data.get(name) is None for name in (*BENEFIT_FIELDS, "copay"))):
-        warnings.append({"code": "benefits_assumed", "message": (
+        return [{"code": "benefits_assumed", "message": (
             "You did not enter your plan's deductible, coinsurance or copay, so this estimate "
             "assumes you pay none of them; your cost may be higher. Your insurance card or "
-            "member portal lists them.")})
-    return warnings
+            "member portal lists them.")}]
+    return []
 
 
-def answer(data, request, rules, applied, result):
-    """The public answer: the patient's side of an estimate, no rates, visits or lines."""
-    t = result.totals
-    phase_kinds = {phase.name: phase.kind for phase in result.phases}
-    kinds = list(dict.fromkeys(p.kind for p in result.phases if p.sessions))
+def answer(data, request, rules, result):
+    """The public answer: the engine's public view, with the names a patient reads."""
+    view = public_dict(result, PUBLIC_MESSAGES)
     payer = rules.payer.value if rules.payer else None
-    return {
-        "currency": result.currency,
-        "plan": result.plan,
-        "plan_name": _plan_names().get(result.plan, result.plan),
-        "start_date": result.start_date.isoformat(),
-        "coverage": {
-            "type": data["coverage"],
-            "payer": None if payer is None else {"code": payer.code,
-                                                 "name": _payer_names().get(payer.code),
-                                                 "kind": payer.kind},
-            "network": None if payer is None else request["coverage"]["network"],
-            "plan_year_start": None if payer is None else
-            request["coverage"]["benefits"]["plan_year_start"].isoformat(),
-        },
-        "totals": {
-            "patient_pays": money(t.patient_pays),
-            "assistance_pays": money(t.assistance_pays),
-            "deductible": money(t.deductible),
-            "copay": money(t.copay),
-            "coinsurance": money(t.coinsurance),
-            "not_covered": money(t.not_covered),
-            "expected_reimbursement": money(t.expected_reimbursement),
-            "net_patient_cost": money(t.net_patient_cost),
-        },
-        "self_pay_total": money(result.self_pay_total),
-        "range": None if result.range is None else {"low": money(result.range.low),
-                                                    "high": money(result.range.high)},
-        "phase_kinds": kinds,
-        "phases": [{"name": p.name, "kind": p.kind, "sessions": p.sessions,
-                    "first_date": p.first_date and p.first_date.isoformat(),
-                    "last_date": p.last_date and p.last_date.isoformat(),
-                    "patient_pays": money(p.patient_pays),
-                    "net_patient_cost": money(p.net_patient_cost)} for p in result.phases],
-        "months": _months(result, phase_kinds, kinds),
-        "plan_years": [{"start": y.start.isoformat(), "end": y.end.isoformat(),
-                        "visits": y.visits, "patient_pays": money(y.patient_pays),
-                        "deductible": money(y.deductible), "copay": money(y.copay),
-                        "coinsurance": money(y.coinsurance),
-                        "net_patient_cost": money(y.net_patient_cost)}
-                       for y in result.plan_years],
-        "programs": [{"code": p.code, "name": p.name} for p in applied],
-        "warnings": _warnings(result, data),
-        "notice": NOTICE,
+    coverage = {
+        "type": data["coverage"],
+        "payer": None if payer is None else {"code": payer.code,
+                                             "name": _payer_names().get(payer.code),
+                                             "kind": payer.kind},
+        "network": None if payer is None else request["coverage"]["network"],
+        "plan_year_start": None if payer is None else
+        request["coverage"]["benefits"]["plan_year_start"].isoformat(),
     }
+    head = {key: view.pop(key) for key in ("currency", "plan")}
+    return {**head, "plan_name": _plan_names().get(result.plan, result.plan),
+            "start_date": view.pop("start_date"), "coverage": coverage, **view,
+            "warnings": [*view["warnings"], *_benefits_assumed(data)], "notice": NOTICE}
 
 
 def _plan_names():
@@ -305,9 +205,9 @@ def _payer_names():
 def estimate(data):
     """A patient's estimate for a validated public request (see `answer`)."""
     try:
-        request, rules, applied = full_request(data)
-        computed = estimates.compute(request)
+        request, rules = full_request(data)
+        computed = estimates.compute(request, rules)
     except Invalid as error:
         raise Invalid({"json": _public_errors((error.errors or {}).get("json", {}))},
                       error.message) from None
-    return answer(data, request, rules, applied, computed.result)
+    return answer(data, request, rules, computed.result)

@@ -78,7 +78,7 @@ def test_plans_list_a_schedule_summary_and_nothing_of_billing(client):
     assert [(p["kind"], p["sessions"], p["cadence"], p["sessions_min"], p["sessions_max"])
             for p in spravato["phases"]] == [
         ("induction", 8, "twice a week", None, None),
-        ("induction", 4, "every week", None, None),
+        ("induction", 4, "once a week", None, None),
         ("maintenance", 12, "every 2 weeks", 6, 22)]
     assert plans["ketamine-iv-6"]["phases"][0]["cadence"] == "one visit"
     assert plans["ketamine-iv-6"]["phases"][1]["cadence"] == "3 times a week"
@@ -92,8 +92,11 @@ def test_payers_list_says_usually_covered_or_not_per_modality(client):
     assert set(payers["acme-ppo"]) == {"code", "name", "kind", "coverage"}
     status = {code: {c["modality"]: c["status"] for c in payer["coverage"]}
               for code, payer in payers.items()}
+    # Acme excludes IV ketamine (modality-wide, specificity 1) but covers evaluations
+    # (category, specificity 2): the IV plan's intake evaluation is covered in an estimate,
+    # the infusions are not, so the list says "partly covered" as the estimate would.
     assert status["acme-ppo"] == {"esketamine_nasal": "prior_authorization_needed",
-                                  "ketamine_iv": "usually_not_covered",
+                                  "ketamine_iv": "partly_covered",
                                   "kap": "partly_covered"}
     assert status["medicare-b"]["esketamine_nasal"] == "usually_covered"
     assert status["bluestate-hmo"]["ketamine_iv"] == "prior_authorization_needed"
@@ -195,6 +198,23 @@ def test_commercial_plan_applies_and_names_the_savings_program(client):
     assert "prior_authorization_required" in codes
     diagnosis = next(w for w in body["warnings"] if w["code"] == "diagnosis_required")
     assert "diagnosis codes" not in diagnosis["message"]  # the public form asks for none
+
+
+@pytest.mark.parametrize("body", [acme(), self_pay(), medicare()], ids=["acme", "self", "medicare"])
+def test_one_rules_load_per_public_estimate(client, monkeypatch, body):
+    """The public request is built and priced from one load of its rules."""
+    from costapi.services import estimate_rules, estimates, public
+
+    loads = []
+
+    def counted(request):
+        loads.append(request["plan"])
+        return estimate_rules.load_rules(request)
+
+    monkeypatch.setattr(public, "load_rules", counted)
+    monkeypatch.setattr(estimates, "load_rules", counted)
+    assert client.post(ESTIMATE, json=body).status_code == 200
+    assert loads == [body["plan"]]
 
 
 def test_warnings_in_plain_words_for_reset_and_a_program_running_out(client):
