@@ -115,10 +115,10 @@ def ranked_policies(insurance: Insurance) -> tuple[PolicyTerms, ...]:
 
 
 def candidate_policies(
-    ranked: tuple[PolicyTerms, ...], modality: str, service: str, category: str
+    policies: tuple[PolicyTerms, ...], modality: str, service: str, category: str
 ) -> tuple[PolicyTerms, ...]:
-    """The policies that may govern a line; the first in effect on a date applies."""
-    return tuple(terms for terms in ranked if governs(terms.policy, modality, service, category))
+    """The ranked policies that may govern a line; the first in effect on a date applies."""
+    return tuple(terms for terms in policies if governs(terms.policy, modality, service, category))
 
 
 def in_effect(policy: Policy, day: date) -> bool:
