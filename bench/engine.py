@@ -108,16 +108,31 @@ BENEFITS = Benefits(
     out_of_pocket_max=D("5000.00"),
     coinsurance=D("0.20"),
     copays={"office_visit": D("30.00")},
-    family=Amounts(D("3000.00"), D("0"), D("10000.00"), D("0")),
+    family=Amounts(
+        deductible=D("3000.00"),
+        deductible_met=D("0"),
+        out_of_pocket_max=D("10000.00"),
+        out_of_pocket_met=D("0"),
+    ),
 )
 PROGRAM = Program(
-    "spravato-savings", "Spravato savings program", ("J0013",), (), ("commercial",),
-    D("10.00"), D("7150.00"),
-)  # fmt: skip
+    code="spravato-savings",
+    name="Spravato savings program",
+    services=("J0013",),
+    payer_kinds=("commercial",),
+    patient_pays_per_visit=D("10.00"),
+    annual_max=D("7150.00"),
+)
 INSURANCE = Insurance(
-    PAYER, "in", BENEFITS, ("F33.2",), "approved", date(2027, 6, 30), (PROGRAM,),
-    {"spravato-savings": D("0.00")},
-)  # fmt: skip
+    payer=PAYER,
+    network="in",
+    benefits=BENEFITS,
+    diagnosis_codes=("F33.2",),
+    prior_authorization="approved",
+    prior_authorization_through=date(2027, 6, 30),
+    programs=(PROGRAM,),
+    programs_used={"spravato-savings": D("0.00")},
+)
 
 
 def timings(run, rounds: int, per_round: int) -> list[float]:
