@@ -47,9 +47,10 @@ class Config:
     OPENAPI_URL_PREFIX = "/"
     OPENAPI_JSON_PATH = "openapi.json"
     OPENAPI_SWAGGER_UI_PATH = "docs"
-    OPENAPI_SWAGGER_UI_URL = os.environ.get(
-        "OPENAPI_SWAGGER_UI_URL", "https://cdn.jsdelivr.net/npm/swagger-ui-dist/"
-    )
+    # Swagger UI's files, served by the app itself from the pinned flask-swagger-ui package
+    # (docs/deploying.md): /docs works without internet. A URL ending in "/" serves them
+    # from elsewhere instead.
+    OPENAPI_SWAGGER_UI_URL = os.environ.get("OPENAPI_SWAGGER_UI_URL", "/docs/swagger-ui/")
     # No badge from swagger.io's online validator: it would send it the OpenAPI document's URL
     # (and the Content-Security-Policy of /docs would block it anyway).
     OPENAPI_SWAGGER_UI_CONFIG = {"validatorUrl": None}

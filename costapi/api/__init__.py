@@ -37,6 +37,7 @@ def register_api(app):
     limits.init_app(app)  # after authenticate: a website key gets its own limit
     security.init_app(app)  # security headers on every response
     app.register_blueprint(web.blp)
+    app.register_blueprint(operations.home)  # the front page and Swagger UI's files
     missing = access.undeclared_routes(app)
     if missing:
         raise RuntimeError(f"routes without declared roles: {missing}")

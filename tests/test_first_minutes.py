@@ -1,0 +1,113 @@
+"""What a patient, the clinic's website and a new user meet in their first minutes: the API
+docs without internet, the front page, a clean install, plain error messages, CORS answers a
+cache can keep apart, and a rate limit that holds with the `make run` defaults."""
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+from costapi import create_app
+from costapi.db import session
+from costapi.fixtures import load_fixtures
+from costapi.settings import TestConfig
+
+ROOT = Path(__file__).resolve().parent.parent
+ASSET = re.compile(r'<(?:script|link)\b[^>]*\b(?:src|href)="([^"]+)"', re.I)
+
+
+@pytest.fixture
+def other_app(engine, database_url, db_transaction):
+    """An app with other settings, on this test's transaction."""
+
+    def make(**settings):
+        config = type("OtherConfig", (TestConfig,), {"DATABASE_URL": database_url, **settings})
+        app = create_app(config, engine=engine)
+        session.remove()  # create_app bound the session to the engine: back to the test's
+        session.configure(bind=db_transaction, join_transaction_mode="create_savepoint")
+        return app
+
+    return make
+
+
+@pytest.fixture
+def seeded(app):
+    with app.app_context():
+        load_fixtures()
+
+
+# ---- 1. /docs without internet -----------------------------------------------------------
+
+def test_the_docs_page_loads_swagger_ui_from_the_app_itself(client):
+    page = client.get("/docs")
+    assert page.status_code == 200
+    assets = ASSET.findall(page.get_data(as_text=True))
+    assert {url.rsplit("/", 1)[-1] for url in assets} >= {
+        "swagger-ui.css", "swagger-ui-bundle.js", "swagger-ui-standalone-preset.js"}
+    for url in assets:
+        parts = urlsplit(url)
+        assert not parts.scheme and not parts.netloc and url.startswith("/"), url
+        answer = client.get(url)
+        assert answer.status_code == 200, url
+        kind = "text/css" if url.endswith(".css") else "text/javascript"
+        assert answer.mimetype in (kind, "application/javascript"), (url, answer.mimetype)
+        assert len(answer.data) > 10_000
+    assert "'self'" in page.headers["Content-Security-Policy"].split("script-src ")[1]
+
+
+def test_only_swagger_ui_files_are_served_beside_the_docs(client):
+    assert client.get("/docs/swagger-ui/LICENSE").status_code == 404
+    assert client.get("/docs/swagger-ui/..%2Fsetup.cfg").status_code == 404
+    assert client.get("/docs/swagger-ui/nope.js").json["error"] == "not_found"
+
+
+# ---- 2. the front page -------------------------------------------------------------------
+
+LINKS = {"docs": "/docs", "openapi": "/openapi.json", "calculator": "/calculator",
+         "health": "/health", "ready": "/ready"}
+
+
+def test_the_front_page_links_docs_openapi_calculator_and_health_as_json(client):
+    response = client.get("/", headers={"Accept": "application/json"})
+    assert response.status_code == 200 and response.is_json
+    assert response.json["links"] == LINKS
+    assert "Accept" in response.headers["Vary"]
+    for path in LINKS.values():
+        assert client.get(path).status_code == 200, path
+
+
+def test_the_front_page_is_a_small_html_page_for_a_browser(client):
+    response = client.get("/", headers={"Accept": "text/html,application/xhtml+xml,*/*;q=0.8"})
+    assert response.status_code == 200 and response.mimetype == "text/html"
+    html = response.get_data(as_text=True)
+    for path in LINKS.values():
+        assert f'href="{path}"' in html
+    assert client.get("/").mimetype == "text/html"  # no Accept header: the page
+    assert "<script" not in html and len(html) < 2000
+    assert response.headers["X-Frame-Options"] == "DENY"
+
+
+# ---- 3. packaging ------------------------------------------------------------------------
+
+def test_building_the_package_warns_of_nothing_and_ships_templates_and_static_files(tmp_path):
+    source = tmp_path / "src"
+    shutil.copytree(ROOT / "costapi", source / "costapi",
+                    ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+    for name in ("setup.cfg", "pyproject.toml", "README.md"):
+        shutil.copy(ROOT / name, source / name)
+    build = tmp_path / "lib"
+    result = subprocess.run(
+        [sys.executable, "-W", "always", "-c", "from setuptools import setup; setup()",
+         "-q", "build_py", "--build-lib", str(build)],
+        cwd=source, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert "absent from the `packages`" not in result.stderr
+    assert "as data is deprecated" not in result.stderr
+    shipped = {path.relative_to(build).as_posix() for path in build.rglob("*") if path.is_file()}
+    data = {path.relative_to(ROOT).as_posix() for folder in
+            ("costapi/documents/templates", "costapi/web/templates", "costapi/web/static")
+            for path in (ROOT / folder).iterdir() if path.is_file()}
+    assert data and data <= shipped
