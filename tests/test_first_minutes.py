@@ -111,3 +111,59 @@ def test_building_the_package_warns_of_nothing_and_ships_templates_and_static_fi
             ("costapi/documents/templates", "costapi/web/templates", "costapi/web/static")
             for path in (ROOT / folder).iterdir() if path.is_file()}
     assert data and data <= shipped
+
+
+# ---- 4. a body that is not JSON ----------------------------------------------------------
+
+SERVICE = '{"code": "T1", "description": "Test", "category": "other", "charge": "10.00"}'
+
+
+def test_a_json_route_given_another_content_type_answers_415(client, admin):
+    for content_type in ("text/plain", "application/x-www-form-urlencoded", None):
+        headers = {**admin, **({"Content-Type": content_type} if content_type else {})}
+        response = client.post("/api/v1/services", data=SERVICE, headers=headers)
+        assert response.status_code == 415, (content_type, response.json)
+        assert response.json == {
+            "code": 415, "status": "Unsupported Media Type", "error": "unsupported_media_type",
+            "message": "The request body must be JSON: send it with Content-Type: "
+                       "application/json."}
+
+
+def test_json_with_a_charset_and_get_requests_are_unaffected(client, admin):
+    created = client.post("/api/v1/services", data=SERVICE,
+                          headers={**admin, "Content-Type": "application/json; charset=utf-8"})
+    assert created.status_code == 201, created.json
+    read = client.get("/api/v1/services/T1", headers={**admin, "Content-Type": "text/plain"})
+    assert read.status_code == 200
+    empty = client.post("/api/v1/services", headers={**admin, "Content-Type": "text/plain"})
+    assert empty.status_code == 422  # no body at all: the fields it lacks
+
+
+def test_415_is_documented_for_routes_with_a_json_body_only(client):
+    paths = client.get("/openapi.json").json["paths"]
+    for path, method in (("/api/v1/services", "post"), ("/api/v1/payers/{code}", "put"),
+                         ("/api/v1/estimates/preview", "post"),
+                         ("/api/v1/public/estimate", "post")):
+        response = paths[path][method]["responses"]["415"]
+        assert response["content"]["application/json"]["schema"] == {
+            "$ref": "#/components/schemas/Error"}
+    for path, method in (("/api/v1/services", "get"), ("/api/v1/services/{code}", "delete"),
+                         ("/api/v1/estimates/{estimate_id}/recalculate", "post")):
+        assert "415" not in paths[path][method]["responses"], (path, method)
+
+
+# ---- 5. preconditions --------------------------------------------------------------------
+
+def test_412_and_428_say_what_to_do(client, admin):
+    client.post("/api/v1/services", data=SERVICE,
+                headers={**admin, "Content-Type": "application/json"})
+    body = {"code": "T1", "description": "Changed", "category": "other", "charge": "12.00"}
+    missing = client.put("/api/v1/services/T1", json=body, headers=admin)
+    assert missing.status_code == 428
+    assert missing.json["message"] == "Send If-Match with the ETag from a GET of this resource."
+    stale = client.put("/api/v1/services/T1", json=body,
+                       headers={**admin, "If-Match": '"not-the-etag"'})
+    assert stale.status_code == 412
+    assert stale.json["message"] == ("The resource changed since you read it: GET it again and "
+                                     "retry with its current ETag in If-Match.")
+    assert stale.json["error"] == "precondition_failed"

@@ -5,8 +5,9 @@ is a machine-readable code: the reason phrase in snake_case ("unprocessable_enti
 the failure names its own ("gfe_patient_required").
 
 `ErrorResponses` documents them: every operation lists the error statuses it can really
-answer (401/403 from the key check, 400 for malformed JSON, 503 when the database is down,
-...), each with the error schema, and nothing else (no catch-all `default`).
+answer (401/403 from the key check, 400 for malformed JSON and 415 for a body that is not
+JSON on routes that read JSON, 503 when the database is down, ...), each with the error
+schema, and nothing else (no catch-all `default`).
 """
 import re
 import traceback
@@ -24,18 +25,24 @@ from sqlalchemy.exc import (
     SQLAlchemyError,
 )
 from sqlalchemy.exc import TimeoutError as PoolTimeout
+from webargs.core import is_json
 
 from costapi.db import session
 from costapi.services.errors import ServiceError
 
 MESSAGES = {
     400: "The request body is not valid JSON.",
+    # flask-smorest's ETag checks (rule data: PUT and DELETE)
+    412: "The resource changed since you read it: GET it again and retry with its current "
+         "ETag in If-Match.",
     422: "The request has invalid fields: see errors.",
+    428: "Send If-Match with the ETag from a GET of this resource.",
 }
 ERROR_DESCRIPTIONS = {
     400: "The request body is not valid JSON.",
     401: "The API key is missing, invalid or revoked.",
     403: "This API key's role may not call this route.",
+    415: "The request body is not JSON (Content-Type: application/json).",
     503: "The database is unavailable; try again shortly.",
 }
 RETRY_AFTER = {"description": "Seconds to wait before trying again.",
@@ -75,6 +82,12 @@ def _error_response(description):
             "content": {"application/json": {"schema": "Error"}}}
 
 
+def _takes_json(operation):
+    """Whether an operation reads a JSON body (its parser answers 400 and 415 for others)."""
+    content = (operation.get("requestBody") or {}).get("content", {})
+    return any(is_json(media_type) for media_type in content)
+
+
 class ErrorResponses(BasePlugin):
     """Document the statuses every operation can answer besides its own, with their bodies."""
 
@@ -89,8 +102,9 @@ class ErrorResponses(BasePlugin):
             added = {401: ERROR_DESCRIPTIONS[401], 503: ERROR_DESCRIPTIONS[503]}
             if not public:
                 added[403] = ERROR_DESCRIPTIONS[403]
-            if "requestBody" in operation:
+            if _takes_json(operation):
                 added[400] = ERROR_DESCRIPTIONS[400]
+                added[415] = ERROR_DESCRIPTIONS[415]
             for code, description in added.items():
                 responses.setdefault(str(code), description)
             for code, response in responses.items():

@@ -1,13 +1,16 @@
-"""What every route refuses before its schema runs: JSON nested too deeply, text that no
-database can store (NUL characters, lone surrogates), in the body, the query or the path."""
+"""What every route refuses before its schema runs: a body that is not JSON where JSON is
+expected (415), JSON nested too deeply, text that no database can store (NUL characters,
+lone surrogates), in the body, the query or the path."""
 import json
 
 import flask_smorest
-from webargs.flaskparser import FlaskParser
+from webargs.flaskparser import FlaskParser, is_json_request
 from werkzeug.exceptions import NotFound as HttpNotFound
 
 from costapi.services.errors import Invalid, NotFound
 
+JSON = "application/json"
+NOT_JSON = f"The request body must be JSON: send it with Content-Type: {JSON}."
 BAD_TEXT = "Not valid text: NUL characters and unpaired surrogates are not accepted."
 
 
@@ -41,6 +44,10 @@ def bad_text_errors(value):
 
 class Parser(FlaskParser):
     def _raw_load_json(self, req):
+        """The JSON body; a body of another type is a 415 (webargs would see no body at all and
+        report every required field missing). Only routes that read a JSON body get here."""
+        if not is_json_request(req) and (req.content_length or req.get_data(cache=True)):
+            flask_smorest.abort(415, message=NOT_JSON)
         try:
             return super()._raw_load_json(req)
         except RecursionError:

@@ -103,7 +103,8 @@ class RuleStore:
         if result.rowcount != 1:
             session.rollback()
             raise PreconditionFailed(
-                f"The {self.label} {row.code!r} was changed by someone else: read it again."
+                f"The {self.label} {row.code!r} was changed by someone else: GET it again and "
+                "retry with its current ETag in If-Match."
             )
 
     def _save(self, data, version, deleted_at=None, run_after=True):
