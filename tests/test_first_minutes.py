@@ -167,3 +167,23 @@ def test_412_and_428_say_what_to_do(client, admin):
     assert stale.json["message"] == ("The resource changed since you read it: GET it again and "
                                      "retry with its current ETag in If-Match.")
     assert stale.json["error"] == "precondition_failed"
+
+
+# ---- 6. an unknown payer -----------------------------------------------------------------
+
+ESTIMATE = {"plan": "spravato-56-commercial", "start_date": "2027-01-04",
+            "coverage": {"type": "insurance", "payer": "nope"}}
+
+
+def test_an_unknown_payer_is_named_as_such(client, billing, seeded):
+    response = client.post("/api/v1/estimates", json=ESTIMATE, headers=billing)
+    assert response.status_code == 422
+    assert response.json["errors"] == {"json": {"coverage": {"payer": ["Unknown payer 'nope'."]}}}
+
+
+def test_a_known_payer_without_benefits_still_asks_for_them(client, billing, seeded):
+    known = {**ESTIMATE, "coverage": {"type": "insurance", "payer": "acme-ppo"}}
+    response = client.post("/api/v1/estimates/preview", json=known, headers=billing)
+    assert response.status_code == 422
+    assert response.json["errors"] == {"json": {"coverage": {"benefits": [
+        "Give benefits or an eligibility_check."]}}}

@@ -85,12 +85,12 @@ class CoverageSchema(Schema):
 
     @validates_schema
     def fields_of_type(self, data, **kwargs):
+        """Which fields each coverage type takes. Whether an insured request needs benefits
+        or an eligibility check depends on its payer: services/estimate_rules.load_rules."""
         errors = {}
         if data.get("type") == "insurance":
             if not data.get("payer"):
                 errors["payer"] = ["Required for insurance coverage."]
-            if data.get("benefits") is None and not data.get("eligibility_check"):
-                errors["benefits"] = ["Give benefits or an eligibility_check."]
             for name in SELF_PAY_ONLY:
                 if name in data:
                     errors[name] = ["Only for self-pay coverage."]

@@ -13,6 +13,8 @@ from costapi.services.payers import items_by_payer
 from costapi.services.rule_cache import cached
 from costapi.services.rules import live_rows
 
+BENEFITS_REQUIRED = "Give benefits or an eligibility_check."
+
 
 @dataclass(frozen=True)
 class Rule:
@@ -101,6 +103,9 @@ def load_rules(request):
         rules.payer = rules_by_code("payers", [coverage["payer"]]).get(coverage["payer"])
         if rules.payer is None:
             raise Invalid.at(("coverage", "payer"), f"Unknown payer {coverage['payer']!r}.")
+        if coverage.get("benefits") is None and not coverage.get("eligibility_check"):
+            # api.md: either may be left out once the payer has standard_benefits (3.4).
+            raise Invalid.at(("coverage", "benefits"), BENEFITS_REQUIRED)
         rules.programs = _require("programs", coverage.get("programs") or [],
                                   ("coverage", "programs"))
     else:
