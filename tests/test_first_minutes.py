@@ -187,3 +187,30 @@ def test_a_known_payer_without_benefits_still_asks_for_them(client, billing, see
     assert response.status_code == 422
     assert response.json["errors"] == {"json": {"coverage": {"benefits": [
         "Give benefits or an eligibility_check."]}}}
+
+
+# ---- 7. Vary: Origin ---------------------------------------------------------------------
+
+def _vary(response):
+    return [name.strip() for value in response.headers.getlist("Vary")
+            for name in value.split(",")]
+
+
+@pytest.mark.parametrize("origins", [["https://clinic.example"],
+                                     ["https://clinic.example", "https://www.clinic.example"]],
+                         ids=["one origin", "two origins"])
+def test_every_answer_of_a_cors_route_varies_on_origin(other_app, origins):
+    client = other_app(CORS_ORIGINS=origins).test_client()
+    answers = {
+        "allowed": client.get("/api/v1/public/plans", headers={"Origin": origins[0]}),
+        "other site": client.get("/api/v1/public/plans", headers={"Origin": "https://x.example"}),
+        "no origin": client.get("/api/v1/public/plans"),
+        "error": client.post("/api/v1/public/estimate", json={"patient": {}},
+                             headers={"Origin": "https://x.example"}),
+        "preflight": client.options("/api/v1/public/estimate", headers={
+            "Origin": origins[0], "Access-Control-Request-Method": "POST"}),
+    }
+    for name, response in answers.items():
+        assert [v.lower() for v in _vary(response)].count("origin") == 1, (name, _vary(response))
+    assert "Access-Control-Allow-Origin" not in answers["other site"].headers
+    assert "Origin" not in _vary(client.get("/health"))

@@ -3,8 +3,13 @@
 Runs after `access.authenticate`, so `g.api_key` is known: a `website` key is counted by
 key, with WEBSITE_RATE_LIMIT; every other caller by client address, with PUBLIC_RATE_LIMIT.
 One bucket covers all of /api/v1/public/*. A breach is a JSON 429 with Retry-After.
+
+Rate-limit counters live in RATELIMIT_STORAGE_URI; `memory://` (the default) counts per
+process, so it holds only with one gunicorn worker process (gunicorn.conf.py warns otherwise).
 """
-from flask import current_app, g
+import re
+
+from flask import current_app, g, request
 from flask_cors import CORS
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
@@ -12,6 +17,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from costapi.api import public
 
+CORS_PATHS = r"/api/v1/public/.*"  # the routes scripts on CORS_ORIGINS may call
 LIMITED_METHODS = ["get", "head", "post"]  # a CORS preflight (OPTIONS) is not counted
 EXPOSED_HEADERS = ["ETag", "Retry-After", "X-RateLimit-Limit", "X-RateLimit-Remaining",
                    "X-RateLimit-Reset", "X-Pagination"]
@@ -31,6 +37,22 @@ def client_key():
 def current_limit():
     config = current_app.config
     return config["WEBSITE_RATE_LIMIT"] if _website_key() else config["PUBLIC_RATE_LIMIT"]
+
+
+def _vary_on_origin(response):
+    """`Vary: Origin` on every answer of a CORS route, allowed origin or not (flask-cors adds
+    it only with several origins): a shared cache must not hand one site's answer, with or
+    without its Access-Control-Allow-Origin, to another site."""
+    if not re.match(CORS_PATHS, request.path):
+        return response
+    names = {}  # lower-case name -> name as first written, in order
+    for value in response.headers.getlist("Vary"):
+        for name in value.split(","):
+            if name.strip():
+                names.setdefault(name.strip().lower(), name.strip())
+    names.setdefault("origin", "Origin")
+    response.headers["Vary"] = ", ".join(names.values())
+    return response
 
 
 def _retry_after_only_when_limited(response):
@@ -53,7 +75,10 @@ def init_app(app):
     app.extensions["costapi_limiter"] = limiter
     origins = app.config.get("CORS_ORIGINS") or []
     if origins:
-        CORS(app, resources={r"/api/v1/public/*": {"origins": origins}},
+        # Registered before flask-cors's own hook, so it runs after it (Flask runs after_request
+        # functions last registered first) and sees the Vary flask-cors may have added.
+        app.after_request(_vary_on_origin)
+        CORS(app, resources={CORS_PATHS: {"origins": origins}},
              methods=["GET", "HEAD", "POST", "OPTIONS"],
              allow_headers=["Content-Type", "Authorization", "If-None-Match"],
              expose_headers=EXPOSED_HEADERS, max_age=600)
