@@ -2,10 +2,12 @@
 docs without internet, the front page, a clean install, plain error messages, CORS answers a
 cache can keep apart, and a rate limit that holds with the `make run` defaults."""
 import re
+import runpy
 import shutil
 import subprocess
 import sys
 from pathlib import Path
+from types import SimpleNamespace
 from urllib.parse import urlsplit
 
 import pytest
@@ -214,3 +216,52 @@ def test_every_answer_of_a_cors_route_varies_on_origin(other_app, origins):
         assert [v.lower() for v in _vary(response)].count("origin") == 1, (name, _vary(response))
     assert "Access-Control-Allow-Origin" not in answers["other site"].headers
     assert "Origin" not in _vary(client.get("/health"))
+
+
+# ---- 8. the rate limit with the `make run` defaults ---------------------------------------
+
+GUNICORN_ENV = ("WEB_CONCURRENCY", "GUNICORN_THREADS", "GUNICORN_TIMEOUT", "BIND",
+                "RATELIMIT_STORAGE_URI", "RATELIMIT_ENABLED")
+
+
+@pytest.fixture
+def gunicorn_conf(monkeypatch):
+    def load(**environ):
+        for name in GUNICORN_ENV:
+            monkeypatch.delenv(name, raising=False)
+        for name, value in environ.items():
+            monkeypatch.setenv(name, value)
+        return runpy.run_path(str(ROOT / "gunicorn.conf.py"))
+
+    return load
+
+
+def test_the_default_gunicorn_config_is_one_process_with_threads(gunicorn_conf):
+    conf = gunicorn_conf()
+    assert conf["workers"] == 1
+    assert conf["worker_class"] == "gthread" and conf["threads"] > 1
+    assert conf["timeout"] == 75
+    tuned = gunicorn_conf(WEB_CONCURRENCY="4", GUNICORN_THREADS="2", GUNICORN_TIMEOUT="30")
+    assert (tuned["workers"], tuned["threads"], tuned["timeout"]) == (4, 2, 30)
+
+
+class Log:
+    def __init__(self):
+        self.warnings = []
+
+    def warning(self, message, *args):
+        self.warnings.append(message % args if args else message)
+
+
+def _start(conf, workers):
+    server = SimpleNamespace(cfg=SimpleNamespace(workers=workers), log=Log())
+    conf["on_starting"](server)
+    return server.log.warnings
+
+
+def test_several_workers_with_memory_storage_warn_at_start_up(gunicorn_conf):
+    [warning] = _start(gunicorn_conf(), workers=2)
+    assert "RATELIMIT_STORAGE_URI=redis://" in warning and "memory://" in warning
+    assert _start(gunicorn_conf(), workers=1) == []
+    assert _start(gunicorn_conf(RATELIMIT_STORAGE_URI="redis://cache:6379/0"), workers=4) == []
+    assert _start(gunicorn_conf(RATELIMIT_ENABLED="false"), workers=4) == []
