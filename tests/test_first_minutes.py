@@ -265,3 +265,35 @@ def test_several_workers_with_memory_storage_warn_at_start_up(gunicorn_conf):
     assert _start(gunicorn_conf(), workers=1) == []
     assert _start(gunicorn_conf(RATELIMIT_STORAGE_URI="redis://cache:6379/0"), workers=4) == []
     assert _start(gunicorn_conf(RATELIMIT_ENABLED="false"), workers=4) == []
+
+
+# ---- 9. money messages -------------------------------------------------------------------
+
+def _benefit_errors(client, billing, **benefits):
+    body = {"plan": "spravato-56-commercial", "start_date": "2027-01-04",
+            "coverage": {"type": "insurance", "payer": "acme-ppo", "benefits": benefits}}
+    response = client.post("/api/v1/estimates/preview", json=body, headers=billing)
+    assert response.status_code == 422
+    return response.json["errors"]["json"]["coverage"]["benefits"]
+
+
+def test_money_errors_are_in_plain_words(client, billing):
+    errors = _benefit_errors(client, billing, deductible="12.345", deductible_met="-5.00",
+                             out_of_pocket_max="abc", out_of_pocket_met=50)
+    assert errors == {
+        "deductible": ['An amount in dollars and cents, such as "120.00".'],
+        "deductible_met": ["The amount may not be negative."],
+        "out_of_pocket_max": ['An amount in dollars and cents, such as "120.00".'],
+        "out_of_pocket_met": ['Money is a string such as "120.00", never a number.'],
+    }
+    assert _benefit_errors(client, billing, deductible="12345678901.00") == {
+        "deductible": ["Amounts over one billion are not accepted."]}
+
+
+def test_unit_price_errors_say_how_many_decimals(client, admin):
+    body = {"code": "T2", "description": "Test", "category": "drug", "charge": "1.23456"}
+    response = client.post("/api/v1/services", json=body, headers=admin)
+    assert response.status_code == 422
+    assert response.json["errors"]["json"]["charge"] == [
+        'An amount in dollars, with at most 4 digits after the point, such as "120.00" or '
+        '"4.2500".']

@@ -11,6 +11,11 @@ from costapi.pricing.money import decimal_text
 from costapi.pricing.vocabulary import MODALITIES, PAYER_KINDS  # noqa: F401
 
 MONEY_LIMIT = Decimal("1000000000")
+NOT_TEXT = 'Money is a string such as "120.00", never a number.'
+NOT_NEGATIVE = "The amount may not be negative."
+OVER_LIMIT = "Amounts over one billion are not accepted."
+NEGATIVE = re.compile(r"^-\d+(\.\d+)?$")
+TOO_LARGE = re.compile(r"^0*[1-9]\d{10,}(\.\d+)?$")
 CODE_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$"
 
 
@@ -36,15 +41,24 @@ class Money(fields.Field):
 
     def _deserialize(self, value, attr, data, **kwargs):
         if not isinstance(value, str):
-            raise ValidationError('Money is a string such as "120.00", never a number.')
+            raise ValidationError(NOT_TEXT)
         if not self.pattern.fullmatch(value):
-            raise ValidationError(
-                f"Not a valid amount: digits with at most {self.places} decimals, not negative."
-            )
+            if NEGATIVE.fullmatch(value):
+                raise ValidationError(NOT_NEGATIVE)
+            if TOO_LARGE.fullmatch(value):
+                raise ValidationError(OVER_LIMIT)
+            raise ValidationError(self.format_message())
         amount = Decimal(value)
         if amount > MONEY_LIMIT:
-            raise ValidationError("Amounts over one billion are not accepted.")
+            raise ValidationError(OVER_LIMIT)
         return amount
+
+    def format_message(self):
+        """What an amount looks like, in the words of someone filling in a form."""
+        if self.places == 2:
+            return 'An amount in dollars and cents, such as "120.00".'
+        return (f"An amount in dollars, with at most {self.places} digits after the point, "
+                'such as "120.00" or "4.2500".')
 
     def _serialize(self, value, attr, obj, **kwargs):
         return decimal_text(value)
