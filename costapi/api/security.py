@@ -54,7 +54,7 @@ def _html_policy(response):
         sources = {
             "script-src": [extra, *hashes["script"]],
             "style-src": [extra, *hashes["style"]],
-            "img-src": ["'self'", "data:", extra],
+            "img-src": list(dict.fromkeys(["'self'", "data:", extra])),
             "font-src": [extra],
             "connect-src": ["'self'"],  # the OpenAPI document and "Try it out"
         }

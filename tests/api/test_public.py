@@ -101,7 +101,7 @@ def test_payers_list_says_usually_covered_or_not_per_modality(client):
     assert status["medicare-b"]["esketamine_nasal"] == "usually_covered"
     assert status["bluestate-hmo"]["ketamine_iv"] == "prior_authorization_needed"
     labels = {c["status"]: c["label"] for c in payers["acme-ppo"]["coverage"]}
-    assert labels["usually_not_covered"] == "Usually not covered"
+    assert labels["partly_covered"] == "Partly covered"
     assert labels["prior_authorization_needed"] == "Prior authorization needed"
 
 
