@@ -44,7 +44,8 @@ def server(workers=1, database_url=None, extra_env=None, log=None):
         errors = open(log, "w") if log else subprocess.DEVNULL  # noqa: SIM115
         process = subprocess.Popen(
             [str(BIN / "gunicorn"), "-c", "gunicorn.conf.py", "--workers", str(workers),
-             "--worker-class", "sync", "--bind", f"127.0.0.1:{port}", "--access-logfile", "/dev/null", "wsgi:app"],
+             "--worker-class", "sync", "--bind", f"127.0.0.1:{port}",
+             "--access-logfile", "/dev/null", "wsgi:app"],
             cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=errors)
         try:
             _wait_for(port)
