@@ -4,7 +4,7 @@ import hashlib
 import orjson
 from flask import Response, g, request
 from flask.views import MethodView
-from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate, validates_schema
 
 from costapi.api.access import PUBLIC, allow
 from costapi.api.estimate_results import (
@@ -86,6 +86,12 @@ class PublicEstimateRequestSchema(Schema):
     out_of_pocket_met = Money(allow_none=True)
     plan_year_start = fields.Date(allow_none=True, metadata={
         "description": "Default: January 1 of the start date's year."})
+    copay_accumulator = fields.String(
+        allow_none=True, validate=validate.OneOf(("yes", "no", "unknown")), metadata={
+            "description": "Whether the plan has a copay accumulator (it does not credit "
+                           "what an assistance program pays): yes prices with it; no, or "
+                           "absent, without it; unknown prices without it and answers "
+                           "with_accumulator too."})
 
     @validates_schema(skip_on_field_errors=False)  # every bad field in one answer
     def coverage_fields(self, data, **kwargs):
@@ -140,13 +146,30 @@ class PublicProgramSchema(Schema):
     name = fields.String(required=True)
 
 
+class PublicFirstVisitSchema(Schema):
+    date = fields.Date(required=True)
+    patient_pays = Cents(required=True)
+    net_patient_cost = Cents(required=True)
+
+
 class PublicEstimateSchema(Schema):
     currency = fields.String(required=True)
     plan = fields.String(required=True)
-    plan_name = fields.String(required=True)
+    plan_name = fields.String(required=True, metadata={
+        "description": "The plan's public name (else its name)."})
+    plan_description = fields.String(allow_none=True, metadata={
+        "description": "The plan's public description, if it has one."})
     start_date = fields.Date(required=True)
     coverage = fields.Nested(PublicCoverageSchema, required=True)
     totals = fields.Nested(PublicTotalsSchema, required=True)
+    without_programs = Cents(allow_none=True, metadata={
+        "description": "When programs applied: the net patient cost without them (the "
+                       "patient has to enroll to get the headline figure); else null."})
+    with_accumulator = Cents(allow_none=True, metadata={
+        "description": "With copay_accumulator unknown and a program applied: the net "
+                       "patient cost if the plan has a copay accumulator; else null."})
+    first_visit = fields.Nested(PublicFirstVisitSchema, allow_none=True, metadata={
+        "description": "The first visit: its date and what the patient pays for it."})
     self_pay_total = Cents(required=True, metadata={
         "description": "The same schedule at the clinic's cash prices."})
     range = fields.Nested(RangeSchema, allow_none=True)
@@ -160,18 +183,25 @@ class PublicEstimateSchema(Schema):
     notice = fields.String(required=True)
 
 
+class PublicPlansQuerySchema(Schema):
+    class Meta:
+        unknown = EXCLUDE  # page and page_size are the pagination's
+
+    payer = Code(metadata={"description": "Only the plans that fit this payer's kind."})
+
+
 IF_NONE_MATCH = {"name": "If-None-Match", "in": "header", "required": False,
                  "schema": {"type": "string"},
                  "description": "The ETag of a copy you hold: 304 while it is current."}
 
 
-def _listing(items, pagination_parameters):
-    """A page of a public list with a strong ETag over the page and its position; 304 when
-    If-None-Match holds it."""
+def _listing(items, pagination_parameters, query=None):
+    """A page of a public list with a strong ETag over the query, the page and its position;
+    304 when If-None-Match holds it."""
     pagination_parameters.item_count = len(items)
     first, size = pagination_parameters.first_item, pagination_parameters.page_size
     page = items[first:first + size]
-    tag = hashlib.sha256(orjson.dumps([len(items), first, size, page],
+    tag = hashlib.sha256(orjson.dumps([len(items), first, size, page, query or {}],
                                       option=orjson.OPT_SORT_KEYS)).hexdigest()[:40]
     if request.if_none_match.contains(tag):
         return Response(status=304, headers={"ETag": f'"{tag}"'})
@@ -199,10 +229,14 @@ class PublicPlans(MethodView):
     @blp.response(200, PublicPlanSchema(many=True))
     @blp.alt_response(304, description="Not modified: the ETag in If-None-Match is current.")
     @blp.alt_response(429, description=TOO_MANY)
+    @blp.arguments(PublicPlansQuerySchema, location="query")
     @blp.paginate(page_size=100, max_page_size=100)
-    def get(self, pagination_parameters):
-        """Treatments the clinic offers, with their schedules (ETag; 304 for If-None-Match)"""
-        return _listing(public.public_plans(), pagination_parameters)
+    def get(self, query, pagination_parameters):
+        """Treatments the clinic offers, with their schedules (ETag; 304 for If-None-Match)
+
+        With `payer`, only the plans that fit that payer's kind (a plan that lists no payer
+        kinds fits every payer); an unknown payer is a 422 naming `payer`."""
+        return _listing(public.public_plans(query.get("payer")), pagination_parameters, query)
 
 
 @blp.route("/payers")

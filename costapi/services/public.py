@@ -5,6 +5,8 @@ what the clinic offers and, per payer, whether a treatment is usually covered (t
 own policy choice); the estimate is the engine's public view of the same result a billing
 estimate has (`pricing.serialize.public_dict`), plus the names a patient reads.
 """
+import copy
+import dataclasses
 from datetime import date
 
 from sqlalchemy import select
@@ -49,20 +51,42 @@ def cadence(phase):
     return cadence_in_words(phase.get("interval_days"), phase.get("per_week"))
 
 
+def public_name(row):
+    """The name a patient reads: the plan's `public_name`, else its `name`."""
+    return (row.public_name or "").strip() or row.name
+
+
+def public_description(row):
+    """The plan's `public_description`, else none: `description` holds staff notes."""
+    return (row.public_description or "").strip() or None
+
+
 def _plan_summary(row):
     phases = [{"name": phase["name"], "kind": phase["kind"], "sessions": phase["sessions"],
                "sessions_min": phase.get("sessions_min"),
                "sessions_max": phase.get("sessions_max"), "cadence": cadence(phase)}
               for phase in row.phases]
-    return {"code": row.code, "name": row.name, "modality": row.modality,
-            "description": row.description, "visits": sum(p["sessions"] for p in phases),
-            "phases": phases}
+    return {"code": row.code, "name": public_name(row), "modality": row.modality,
+            "description": public_description(row),
+            "visits": sum(p["sessions"] for p in phases), "phases": phases}
 
 
-def public_plans():
-    """Every live plan with a schedule summary (no services, no prices)."""
-    return cached("public", ["plans"],
-                  lambda _codes: {"plans": [_plan_summary(row) for row in _live(Plan)]})["plans"]
+def _plan_entries():
+    """(summary, payer kinds the plan fits: empty for every payer) of every live plan."""
+    return cached("public", ["plans"], lambda _codes: {"plans": [
+        (_plan_summary(row), tuple(row.payer_kinds or ())) for row in _live(Plan)]})["plans"]
+
+
+def public_plans(payer=None):
+    """Every live plan with a schedule summary (no services, no prices); with a payer code,
+    only the plans whose `payer_kinds` include that payer's kind (none listed: every payer).
+    An unknown payer is a 422 naming `payer` (in the query)."""
+    if payer is None:
+        return [summary for summary, _kinds in _plan_entries()]
+    kind = next((p["kind"] for p in public_payers() if p["code"] == payer), None)
+    if kind is None:
+        raise Invalid.at("payer", [f"Unknown payer {payer!r}."], location="query")
+    return [summary for summary, kinds in _plan_entries() if not kinds or kind in kinds]
 
 
 def _lines_by_modality():
@@ -122,6 +146,8 @@ def _benefits(data):
         benefits["out_of_network"] = given or None
         return benefits
     benefits.update(given)
+    if data.get("copay_accumulator") == "yes":
+        benefits["accumulator_program"] = True
     if data.get("copay") is not None:
         benefits["copays"] = {"office_visit": data["copay"], "evaluation": data["copay"]}
     return benefits
@@ -175,7 +201,41 @@ def _benefits_assumed(data):
     return []
 
 
-def answer(data, request, rules, result):
+def _first_visit(result):
+    """The first visit's date and what the patient pays for it (none: no visit)."""
+    if not result.visits:
+        return None
+    visit = min(result.visits, key=lambda v: v.date)
+    return {"date": visit.date.isoformat(), "patient_pays": visit.patient_pays,
+            "net_patient_cost": visit.net_patient_cost}
+
+
+def _without_programs(request, rules):
+    """The same request priced with no assistance program (one more engine run)."""
+    request = copy.deepcopy(request)
+    request["coverage"]["programs"] = []
+    rules = dataclasses.replace(rules, programs=[])
+    return estimates.compute(request, rules).result.totals.net_patient_cost
+
+
+def _with_accumulator(request, rules):
+    """The same request priced as if the plan had a copay accumulator."""
+    request = copy.deepcopy(request)
+    request["coverage"]["benefits"]["accumulator_program"] = True
+    return estimates.compute(request, rules).result.totals.net_patient_cost
+
+
+def alternatives(data, request, rules, result):
+    """`without_programs` when programs applied; `with_accumulator` when the patient does not
+    know whether the plan has a copay accumulator and a program applied (else null)."""
+    applied = bool(result.programs)
+    unknown = data.get("copay_accumulator") == "unknown"
+    return {"without_programs": _without_programs(request, rules) if applied else None,
+            "with_accumulator": _with_accumulator(request, rules)
+            if applied and unknown else None}
+
+
+def answer(data, request, rules, result, extra=None):
     """The public answer: the engine's public view, with the names a patient reads."""
     view = public_dict(result, PUBLIC_MESSAGES)
     payer = rules.payer.value if rules.payer else None
@@ -189,13 +249,18 @@ def answer(data, request, rules, result):
         request["coverage"]["benefits"]["plan_year_start"].isoformat(),
     }
     head = {key: view.pop(key) for key in ("currency", "plan")}
-    return {**head, "plan_name": _plan_names().get(result.plan, result.plan),
-            "start_date": view.pop("start_date"), "coverage": coverage, **view,
+    plan = _plans_by_code().get(result.plan, {})
+    totals = view.pop("totals")
+    return {**head, "plan_name": plan.get("name", result.plan),
+            "plan_description": plan.get("description"),
+            "start_date": view.pop("start_date"), "coverage": coverage, "totals": totals,
+            "without_programs": None, "with_accumulator": None, **(extra or {}),
+            "first_visit": _first_visit(result), **view,
             "warnings": [*view["warnings"], *_benefits_assumed(data)], "notice": NOTICE}
 
 
-def _plan_names():
-    return {plan["code"]: plan["name"] for plan in public_plans()}
+def _plans_by_code():
+    return {plan["code"]: plan for plan in public_plans()}
 
 
 def _payer_names():
@@ -207,7 +272,8 @@ def estimate(data):
     try:
         request, rules = full_request(data)
         computed = estimates.compute(request, rules)
+        extra = alternatives(data, request, rules, computed.result)
     except Invalid as error:
         raise Invalid({"json": _public_errors((error.errors or {}).get("json", {}))},
                       error.message) from None
-    return answer(data, request, rules, computed.result)
+    return answer(data, request, rules, computed.result, extra)

@@ -3,10 +3,13 @@ from decimal import Decimal
 
 import pytest
 import yaml
+from sqlalchemy import select
 
 from costapi import create_app
 from costapi.db import session
 from costapi.fixtures import FIXTURES_DIR
+from costapi.models import Plan
+from costapi.services import rule_cache
 from costapi.settings import TestConfig
 
 pytestmark = pytest.mark.usefixtures("seeded")
@@ -66,6 +69,16 @@ def limited_app(engine, database_url, db_transaction):
     return make
 
 
+def set_plan(code, **columns):
+    """Patient-facing columns of a live plan, written to its row (the rules change)."""
+    row = session.scalars(select(Plan).where(Plan.code == code, Plan.superseded_at.is_(None),
+                                             Plan.deleted_at.is_(None))).one()
+    for name, value in columns.items():
+        setattr(row, name, value)
+    rule_cache.changed()
+    session.commit()
+
+
 # ---- the lists ---------------------------------------------------------------------------
 
 def test_plans_list_a_schedule_summary_and_nothing_of_billing(client):
@@ -103,6 +116,60 @@ def test_payers_list_says_usually_covered_or_not_per_modality(client):
     labels = {c["status"]: c["label"] for c in payers["acme-ppo"]["coverage"]}
     assert labels["partly_covered"] == "Partly covered"
     assert labels["prior_authorization_needed"] == "Prior authorization needed"
+
+
+def test_plans_use_the_public_name_and_never_the_staff_description(client):
+    set_plan("spravato-56-commercial", public_name="Spravato nasal spray, 56 mg",
+             public_description="A nasal spray you take at the clinic, then rest 2 hours.")
+    plans = {plan["code"]: plan for plan in client.get("/api/v1/public/plans").json}
+    assert plans["spravato-56-commercial"]["name"] == "Spravato nasal spray, 56 mg"
+    assert plans["spravato-56-commercial"]["description"] == (
+        "A nasal spray you take at the clinic, then rest 2 hours.")
+    # no public name: the plan's name; no public description: none (staff notes stay staff)
+    assert plans["spravato-84-commercial"]["name"] == "Esketamine 84 mg (split billing)"
+    assert plans["spravato-84-commercial"]["description"] is None
+    body = client.post(ESTIMATE, json=acme()).json
+    assert body["plan_name"] == "Spravato nasal spray, 56 mg"
+    assert body["plan_description"].startswith("A nasal spray")
+    other = client.post(ESTIMATE, json=acme(plan="spravato-84-commercial")).json
+    assert other["plan_name"] == "Esketamine 84 mg (split billing)"
+    assert other["plan_description"] is None
+
+
+def test_plans_for_a_payer_fit_its_kind(client):
+    """Split billing is for commercial payers; a plan listing no payer kinds fits every one."""
+    set_plan("spravato-56-commercial", payer_kinds=["commercial"])
+    set_plan("spravato-84-commercial", payer_kinds=["commercial", "medicaid"])
+    set_plan("spravato-56-medicare", payer_kinds=["medicare", "medicare_advantage"])
+    every = [plan["code"] for plan in client.get("/api/v1/public/plans").json]
+    medicare = client.get("/api/v1/public/plans?payer=medicare-b")
+    acme_plans = client.get("/api/v1/public/plans?payer=acme-ppo")
+    assert medicare.status_code == 200 and acme_plans.status_code == 200
+    medicare_codes = [plan["code"] for plan in medicare.json]
+    acme_codes = [plan["code"] for plan in acme_plans.json]
+    assert "spravato-56-medicare" in medicare_codes
+    assert not {"spravato-56-commercial", "spravato-84-commercial"} & set(medicare_codes)
+    assert {"spravato-56-commercial", "spravato-84-commercial"} <= set(acme_codes)
+    assert "spravato-56-medicare" not in acme_codes
+    # the plans that list no kinds are in every list
+    unlisted = set(every) - {"spravato-56-commercial", "spravato-84-commercial",
+                             "spravato-56-medicare"}
+    assert unlisted and unlisted <= set(medicare_codes) and unlisted <= set(acme_codes)
+    assert len(medicare_codes) == len(every) - 2 and len(acme_codes) == len(every) - 1
+    # one ETag per query, each answering 304 for itself only
+    tag = medicare.headers["ETag"]
+    assert tag != acme_plans.headers["ETag"] != client.get("/api/v1/public/plans").headers["ETag"]
+    again = client.get("/api/v1/public/plans?payer=medicare-b", headers={"If-None-Match": tag})
+    assert again.status_code == 304 and again.headers["ETag"] == tag
+    assert client.get("/api/v1/public/plans?payer=acme-ppo",
+                      headers={"If-None-Match": tag}).status_code == 200
+    assert client.get("/api/v1/public/plans", headers={"If-None-Match": tag}).status_code == 200
+
+
+def test_plans_for_an_unknown_payer_are_a_422_naming_payer(client):
+    response = client.get("/api/v1/public/plans?payer=nobody")
+    assert response.status_code == 422
+    assert set(response.json["errors"]["query"]) == {"payer"}
 
 
 def test_lists_carry_an_etag_and_answer_304_until_the_rules_change(client, admin):
@@ -198,6 +265,67 @@ def test_commercial_plan_applies_and_names_the_savings_program(client):
     assert "prior_authorization_required" in codes
     diagnosis = next(w for w in body["warnings"] if w["code"] == "diagnosis_required")
     assert "diagnosis codes" not in diagnosis["message"]  # the public form asks for none
+
+
+def test_first_visit_and_the_cost_without_the_program(client):
+    """Acme as above. First visit: J0013 669.20 all to the deductible, the program pays it
+    down to 10.00, plus the 30.00 copay: 40.00. Without the program: deductible 1500.00 +
+    0.20 x (24 x 669.20 - 1500.00) = 0.20 x 14560.80 = 2912.16, + 24 x 30.00 = 720.00 copays
+    = 5132.16, over the OOP max: 5000.00."""
+    body = client.post(ESTIMATE, json=acme()).json
+    assert body["totals"]["net_patient_cost"] == "930.00"
+    assert body["first_visit"] == {"date": "2027-01-04", "patient_pays": "40.00",
+                                   "net_patient_cost": "40.00"}
+    assert body["without_programs"] == "5000.00"
+    assert body["with_accumulator"] is None  # not asked
+    # no program applied (Medicare): nothing to compare with
+    assert client.post(ESTIMATE, json=medicare()).json["without_programs"] is None
+    cash = client.post(ESTIMATE, json=self_pay()).json
+    assert cash["without_programs"] is None and cash["with_accumulator"] is None
+    assert cash["first_visit"] == {"date": "2027-01-04", "patient_pays": "1050.00",
+                                   "net_patient_cost": "1050.00"}  # 700.00 + 250.00 + 100.00
+
+
+def test_without_programs_with_no_deductible(client):
+    """No deductible, 20 %, copay 30.00: each visit J0013 0.20 x 669.20 = 133.84 + 30.00.
+    With the program: 10.00 + 30.00 = 40.00 a visit, 24 x 40.00 = 960.00 (the program pays
+    24 x 123.84 = 2972.16, under its 7150.00). Without: 24 x 163.84 = 3932.16 (under the
+    OOP max). An accumulator changes nothing here: no deductible to hold back, and OOP met
+    (24 x 40.00 = 960.00) never reaches 5000.00."""
+    body = client.post(ESTIMATE, json=acme(deductible="0.00", copay_accumulator="unknown")).json
+    assert body["totals"]["net_patient_cost"] == "960.00"
+    assert body["totals"]["assistance_pays"] == "2972.16"
+    assert body["without_programs"] == "3932.16"
+    assert body["with_accumulator"] == "960.00"
+
+
+def test_a_copay_accumulator_yes_no_or_unknown(client):
+    """Acme with a copay accumulator: the plan does not credit the program's 659.20 a visit
+    (669.20 - 10.00), so the deductible met grows by 10.00 a visit.
+    Visits 1-10: 40.00 each = 400.00; the program pays 10 x 659.20 = 6592.00.
+    Visit 11: the program has 7150.00 - 6592.00 = 558.00 left: 669.20 - 558.00 + 30.00 =
+    141.20; deductible met 100.00 + 669.20 - 558.00 = 211.20.
+    Visit 12: all 669.20 to the deductible (met 880.40) + 30.00 = 699.20.
+    Visit 13: the last 619.60 of the deductible + 0.20 x 49.60 = 9.92, + 30.00 = 659.52.
+    Visits 14-24: 11 x (133.84 + 30.00) = 1802.24.
+    400.00 + 141.20 + 699.20 + 659.52 + 1802.24 = 3702.16 (under the OOP max 5000.00)."""
+    yes = client.post(ESTIMATE, json=acme(copay_accumulator="yes")).json
+    assert yes["totals"]["net_patient_cost"] == "3702.16"
+    assert yes["totals"]["assistance_pays"] == "7150.00"
+    assert yes["without_programs"] == "5000.00"  # the accumulator only matters with a program
+    assert yes["with_accumulator"] is None
+    no = client.post(ESTIMATE, json=acme(copay_accumulator="no")).json
+    assert no["totals"]["net_patient_cost"] == "930.00"  # as without the question
+    assert no["with_accumulator"] is None
+    unknown = client.post(ESTIMATE, json=acme(copay_accumulator="unknown")).json
+    assert unknown["totals"] == no["totals"]  # priced without it
+    assert unknown["with_accumulator"] == "3702.16"  # and the possible higher cost beside
+    assert unknown["without_programs"] == "5000.00"
+    cash = client.post(ESTIMATE, json=self_pay(copay_accumulator="no"))
+    assert cash.status_code == 422
+    assert cash.json["errors"]["json"] == {"copay_accumulator": ["Only with insurance."]}
+    bad = client.post(ESTIMATE, json=acme(copay_accumulator="maybe"))
+    assert bad.status_code == 422 and set(bad.json["errors"]["json"]) == {"copay_accumulator"}
 
 
 @pytest.mark.parametrize("body", [acme(), self_pay(), medicare()], ids=["acme", "self", "medicare"])
