@@ -121,6 +121,7 @@ def test_payers_list_says_usually_covered_or_not_per_modality(client):
 def test_plans_use_the_public_name_and_never_the_staff_description(client):
     set_plan("spravato-56-commercial", public_name="Spravato nasal spray, 56 mg",
              public_description="A nasal spray you take at the clinic, then rest 2 hours.")
+    set_plan("spravato-84-commercial", public_name=None, public_description="  ")
     plans = {plan["code"]: plan for plan in client.get("/api/v1/public/plans").json}
     assert plans["spravato-56-commercial"]["name"] == "Spravato nasal spray, 56 mg"
     assert plans["spravato-56-commercial"]["description"] == (
@@ -141,6 +142,9 @@ def test_plans_for_a_payer_fit_its_kind(client):
     set_plan("spravato-56-commercial", payer_kinds=["commercial"])
     set_plan("spravato-84-commercial", payer_kinds=["commercial", "medicaid"])
     set_plan("spravato-56-medicare", payer_kinds=["medicare", "medicare_advantage"])
+    set_plan("spravato-84-medicare", payer_kinds=["medicare"])
+    set_plan("ketamine-iv-6", payer_kinds=None)
+    set_plan("kap-im", payer_kinds=[])
     every = [plan["code"] for plan in client.get("/api/v1/public/plans").json]
     medicare = client.get("/api/v1/public/plans?payer=medicare-b")
     acme_plans = client.get("/api/v1/public/plans?payer=acme-ppo")
@@ -150,12 +154,10 @@ def test_plans_for_a_payer_fit_its_kind(client):
     assert "spravato-56-medicare" in medicare_codes
     assert not {"spravato-56-commercial", "spravato-84-commercial"} & set(medicare_codes)
     assert {"spravato-56-commercial", "spravato-84-commercial"} <= set(acme_codes)
-    assert "spravato-56-medicare" not in acme_codes
-    # the plans that list no kinds are in every list
-    unlisted = set(every) - {"spravato-56-commercial", "spravato-84-commercial",
-                             "spravato-56-medicare"}
-    assert unlisted and unlisted <= set(medicare_codes) and unlisted <= set(acme_codes)
-    assert len(medicare_codes) == len(every) - 2 and len(acme_codes) == len(every) - 1
+    assert not {"spravato-56-medicare", "spravato-84-medicare"} & set(acme_codes)
+    # the plans that list no kinds (null or []) are in every list
+    assert {"ketamine-iv-6", "kap-im"} <= set(medicare_codes) & set(acme_codes)
+    assert set(medicare_codes) | set(acme_codes) == set(every)  # each plan fits one of them
     # one ETag per query, each answering 304 for itself only
     tag = medicare.headers["ETag"]
     assert tag != acme_plans.headers["ETag"] != client.get("/api/v1/public/plans").headers["ETag"]
@@ -185,13 +187,16 @@ def test_lists_carry_an_etag_and_answer_304_until_the_rules_change(client, admin
                       headers={"If-None-Match": payers.headers["ETag"]}).status_code == 304
 
     plan = client.get("/api/v1/plans/kap-im", headers=admin)
-    changed = {**plan.json, "name": "Ketamine-assisted psychotherapy"}
+    phases = [dict(phase) for phase in plan.json["phases"]]
+    phases[-1]["sessions"] -= 1  # integration: 4 -> 3 visits as planned
+    changed = {**plan.json, "phases": phases}
     put = client.put("/api/v1/plans/kap-im", json=changed,
                      headers={**admin, "If-Match": plan.headers["ETag"]})
     assert put.status_code == 200, put.json
     after = client.get("/api/v1/public/plans", headers={"If-None-Match": etag})
     assert after.status_code == 200 and after.headers["ETag"] != etag
-    assert "Ketamine-assisted psychotherapy" in [p["name"] for p in after.json]
+    visits = {p["code"]: p["visits"] for p in after.json}
+    assert visits["kap-im"] == 1 + 6 + 3
 
 
 # ---- the estimate ------------------------------------------------------------------------

@@ -8,16 +8,44 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
+from sqlalchemy import select
 from werkzeug.serving import make_server
 
 from costapi import create_app, migrations
 from costapi.db import make_engine, session
 from costapi.fixtures import load_fixtures
+from costapi.models import Plan
+from costapi.services import rule_cache
+from costapi.services.keys import create_key
 from costapi.settings import TestConfig
 
 pytestmark = pytest.mark.no_db_transaction
 
 OUTPUT = Path(__file__).resolve().parents[2] / "test-output"
+SPLIT_BILLING = ("spravato-56-commercial", "spravato-84-commercial")
+KEYS = {}
+
+
+def _split_billing_for_commercial_payers(app):
+    """Split-billing plans fit commercial payers only (the fixtures say so; if they do not
+    yet, the admin API sets it, or failing that the rows of this scratch database)."""
+    client = app.test_client()
+    admin = {"Authorization": f"Bearer {create_key('calculator admin', 'admin')[1]}"}
+    session.commit()
+    for code in SPLIT_BILLING:
+        plan = client.get(f"/api/v1/plans/{code}", headers=admin)
+        if plan.json.get("payer_kinds"):
+            continue
+        put = client.put(f"/api/v1/plans/{code}", json={**plan.json, "payer_kinds": ["commercial"]},
+                         headers={**admin, "If-Match": plan.headers["ETag"]})
+        if put.status_code == 200:
+            continue
+        row = session.scalars(select(Plan).where(Plan.code == code, Plan.superseded_at.is_(None),
+                                                 Plan.deleted_at.is_(None))).one()
+        if not row.payer_kinds:
+            row.payer_kinds = ["commercial"]
+            rule_cache.changed()
+            session.commit()
 
 
 @pytest.fixture(scope="module")
@@ -34,6 +62,9 @@ def server(tmp_path_factory):
     session.configure(bind=engine, join_transaction_mode="conditional_savepoint")
     with app.app_context():
         load_fixtures()
+        _split_billing_for_commercial_payers(app)
+        KEYS["billing"] = {"Authorization": f"Bearer {create_key('calculator', 'billing')[1]}"}
+        session.commit()
     httpd = make_server("127.0.0.1", 0, app)
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
     thread.start()
@@ -49,12 +80,33 @@ def dollars(text):
     return f"${Decimal(text):,.2f}"
 
 
-def api_estimate(base, body):
-    request = urllib.request.Request(f"{base}/api/v1/public/estimate",
-                                     data=json.dumps(body).encode(), method="POST",
-                                     headers={"Content-Type": "application/json"})
+def post(url, body, headers=None):
+    request = urllib.request.Request(url, data=json.dumps(body).encode(), method="POST",
+                                     headers={"Content-Type": "application/json",
+                                              **(headers or {})})
     with urllib.request.urlopen(request, timeout=10) as response:
         return json.load(response)
+
+
+def api_estimate(base, body):
+    return post(f"{base}/api/v1/public/estimate", body)
+
+
+def staff_estimate(base, sent, programs=(), accumulator=False):
+    """The billing preview of the same figures (api.md "Estimates"), as staff would ask."""
+    benefits = {name: sent[name] for name in ("deductible", "deductible_met", "coinsurance",
+                                              "out_of_pocket_max", "out_of_pocket_met")
+                if name in sent}
+    benefits["plan_year_start"] = sent.get("plan_year_start", f"{sent['start_date'][:4]}-01-01")
+    if "copay" in sent:
+        benefits["copays"] = {"office_visit": sent["copay"], "evaluation": sent["copay"]}
+    if accumulator:
+        benefits["accumulator_program"] = True
+    coverage = {"type": "insurance", "payer": sent["payer"], "network": sent["network"],
+                "benefits": benefits, "programs": list(programs)}
+    return post(f"{base}/api/v1/estimates/preview",
+                {"plan": sent["plan"], "start_date": sent["start_date"], "coverage": coverage},
+                KEYS["billing"])
 
 
 def open_calculator(page, server):
@@ -161,7 +213,7 @@ def test_self_pay_on_a_phone(page, server, tmp_path):
 def test_insured_with_the_numbers_from_the_card(page, server, tmp_path):
     """84 mg from September: the savings program runs out in October and the plan year
     starts over in January, so every kind of warning and two plan years show."""
-    page.set_viewport_size({"width": 1024, "height": 900})
+    page.set_viewport_size({"width": 1280, "height": 900})
     open_calculator(page, server)
     page.get_by_label("Treatment", exact=True).select_option("spravato-84-commercial")
     page.get_by_label("Date of your first visit").fill("2027-09-06")
@@ -234,3 +286,160 @@ def test_an_api_error_is_shown_beside_its_field(page, server, tmp_path):
     assert response.status == 200
     expect(page.locator("#coinsurance-error")).to_be_hidden()
     expect(coinsurance).not_to_have_attribute("aria-invalid", "true")
+
+
+def fill_acme(page, coinsurance):
+    """The fixtures' Acme PPO case for Spravato 56 mg (tests/api/test_public.py `acme`)."""
+    page.get_by_label("Treatment", exact=True).select_option("spravato-56-commercial")
+    page.get_by_label("Date of your first visit").fill("2027-01-04")
+    page.get_by_label("With my insurance").check()
+    page.get_by_label("Insurer").select_option("acme-ppo")
+    expect(page.locator("#calculator")).to_have_attribute("data-plans-for", "acme-ppo")
+    expect(page.locator("#calculator")).to_have_attribute("data-plans-ready", "true")
+    page.get_by_label("Deductible ($)").fill("1500")
+    page.get_by_label("Deductible already met this plan year ($)").fill("0")
+    page.get_by_label("Coinsurance (%)").fill(coinsurance)
+    page.get_by_label("Copay per office visit ($)").fill("30")
+    page.get_by_label("Out-of-pocket maximum ($)").fill("5000")
+    page.get_by_label("Out-of-pocket already spent this plan year ($)").fill("0")
+
+
+def test_a_coinsurance_of_0_2_is_asked_not_priced_at_0_2_percent(page, server, tmp_path):
+    page.set_viewport_size({"width": 1280, "height": 900})
+    open_calculator(page, server)
+    fill_acme(page, "0.2")
+    estimates = []
+    page.on("request", lambda r: estimates.append(r) if "/public/estimate" in r.url else None)
+    page.get_by_role("button", name="Estimate my cost").click()
+    question = page.locator("#coinsurance-question")
+    expect(question).to_be_visible()
+    expect(question).to_contain_text("You typed 0.2. Did you mean 20 %?")
+    expect(page.get_by_role("button", name="20 %", exact=True)).to_be_focused()
+    expect(page.get_by_role("button", name="0.2 %", exact=True)).to_be_visible()
+    expect(page.locator("#results")).to_be_hidden()
+    assert estimates == []  # nothing priced until the patient answers
+    screenshot(page, tmp_path, "calculator-coinsurance-question.png")
+
+    with page.expect_response("**/api/v1/public/estimate") as info:
+        page.get_by_role("button", name="20 %", exact=True).click()
+    sent = info.value.request.post_data_json
+    assert sent["coinsurance"] == "0.20"
+    answer = api_estimate(server, sent)
+    assert answer["totals"]["net_patient_cost"] == "930.00"  # test_public: 23 x 40 + 10
+    assert_page_shows(page, answer)
+    expect(page.get_by_label("Coinsurance (%)")).to_have_value("20")
+    expect(question).to_be_hidden()
+    expect(page.locator("#recap-list [data-field=coinsurance] dd")).to_have_text("20 %")
+
+    # the other answer is taken as said: 0.2 % (the fraction 0.002)
+    page.get_by_label("Coinsurance (%)").fill("0.2")
+    page.get_by_role("button", name="Estimate my cost").click()
+    with page.expect_response("**/api/v1/public/estimate") as info:
+        page.get_by_role("button", name="0.2 %", exact=True).click()
+    sent = info.value.request.post_data_json
+    assert sent["coinsurance"] == "0.002"
+    assert_page_shows(page, api_estimate(server, sent))
+    expect(page.locator("#recap-list [data-field=coinsurance] dd")).to_have_text("0.2 %")
+
+    # "20 %" typed with its sign is not ambiguous: no question
+    page.get_by_label("Coinsurance (%)").fill("20 %")
+    sent, _response = submit(page)
+    assert sent["coinsurance"] == "0.20"
+    expect(question).to_be_hidden()
+
+
+def test_program_figures_equal_the_staff_estimate(page, server, tmp_path):
+    page.set_viewport_size({"width": 1280, "height": 900})
+    open_calculator(page, server)
+    fill_acme(page, "20")
+    sent, response = submit(page)
+    answer = response.json()
+    with_program = staff_estimate(server, sent, ["spravato-savings"])
+    without = staff_estimate(server, sent)
+    assert with_program["totals"]["net_patient_cost"] == "930.00"  # test_public.py
+    assert without["totals"]["net_patient_cost"] == "5000.00"  # the OOP max
+    assert_page_shows(page, answer)
+    expect(page.locator("#programs")).to_have_text(
+        "With the Spravato withMe Savings Program (you need to enroll): "
+        f"{dollars(with_program['totals']['net_patient_cost'])}. "
+        f"Without it: {dollars(without['totals']['net_patient_cost'])}.")
+    expect(page.locator("#total")).to_have_text(dollars(with_program["totals"]["net_patient_cost"]))
+    first = with_program["visits"][0]
+    expect(page.locator("#first-visit")).to_have_text(
+        f"Your first visit (Jan 4, 2027): {dollars(first['patient_pays'])}")
+    # every figure the patient typed, beside the result
+    recap = {row.get_attribute("data-field"): row.locator("dd").inner_text()
+             for row in page.locator("#recap-list > div").all()}
+    assert recap == {
+        "plan": answer["plan_name"], "start_date": "Jan 4, 2027", "coverage": "With insurance",
+        "payer": "Acme Health PPO", "network": "In network", "deductible": "$1,500.00",
+        "deductible_met": "$0.00", "coinsurance": "20 %", "copay": "$30.00",
+        "out_of_pocket_max": "$5,000.00", "out_of_pocket_met": "$0.00",
+        "plan_year_start": "Jan 1, 2027 (you left it empty)"}
+
+    # the copay accumulator question: "I don't know" shows the possible higher cost
+    expect(page.locator("#accumulator-fieldset")).to_be_visible()
+    with page.expect_response("**/api/v1/public/estimate") as info:
+        page.get_by_label("I don't know").check()
+    sent = info.value.request.post_data_json
+    assert sent["copay_accumulator"] == "unknown"
+    accumulated = staff_estimate(server, sent, ["spravato-savings"], accumulator=True)
+    assert accumulated["totals"]["net_patient_cost"] == "3702.16"  # test_public.py
+    expect(page.locator("#total")).to_have_text("$930.00")
+    expect(page.locator("#with-accumulator")).to_have_text(
+        dollars(accumulated["totals"]["net_patient_cost"]))
+    expect(page.locator("#accumulator-note")).to_contain_text(
+        "If your plan has a copay accumulator")
+    expect(page.locator("#recap-list [data-field=copay_accumulator] dd")).to_have_text(
+        "I don't know")
+    screenshot(page, tmp_path, "calculator-program-desktop.png")
+
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.wait_for_timeout(400)  # the chart is redrawn to the new width
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    screenshot(page, tmp_path, "calculator-program-phone.png")
+
+    with page.expect_response("**/api/v1/public/estimate") as info:
+        page.get_by_label("Yes", exact=True).check()
+    assert info.value.request.post_data_json["copay_accumulator"] == "yes"
+    expect(page.locator("#total")).to_have_text(dollars(accumulated["totals"]["net_patient_cost"]))
+    expect(page.locator("#without-programs")).to_have_text(
+        dollars(without["totals"]["net_patient_cost"]))
+    expect(page.locator("#accumulator-note")).to_be_hidden()
+
+
+def test_a_medicare_payer_offers_no_split_billing_plan(page, server, tmp_path):
+    page.set_viewport_size({"width": 1280, "height": 900})
+    open_calculator(page, server)
+    plan = page.get_by_label("Treatment", exact=True)
+    every = plan.locator("option").evaluate_all("nodes => nodes.map(n => n.value)")
+    assert set(SPLIT_BILLING) <= set(every)
+    plan.select_option("spravato-56-commercial")
+    page.get_by_label("With my insurance").check()
+    page.get_by_label("Insurer").select_option("medicare-b")
+    expect(page.locator("#calculator")).to_have_attribute("data-plans-for", "medicare-b")
+    expect(page.locator("#calculator")).to_have_attribute("data-plans-ready", "true")
+    offered = plan.locator("option").evaluate_all("nodes => nodes.map(n => n.value)")
+    assert not set(SPLIT_BILLING) & set(offered)
+    assert "spravato-56-medicare" in offered
+    # the plan picked before is not swapped silently: the patient is told and chooses
+    expect(plan).to_have_value("")
+    expect(page.locator("#plan-note")).to_contain_text("is not offered with Original Medicare")
+    page.get_by_role("button", name="Estimate my cost").click()
+    expect(page.locator("#plan-error")).to_have_text("Choose a treatment.")
+    expect(plan).to_be_focused()
+    plan.select_option("spravato-56-medicare")
+    expect(page.locator("#plan-note")).to_be_hidden()
+    sent, response = submit(page)
+    assert sent["plan"] == "spravato-56-medicare" and response.status == 200
+    screenshot(page, tmp_path, "calculator-medicare.png")
+    # a commercial insurer offers split billing again; no insurance offers every plan
+    page.get_by_label("Insurer").select_option("acme-ppo")
+    expect(page.locator("#calculator")).to_have_attribute("data-plans-for", "acme-ppo")
+    expect(page.locator("#calculator")).to_have_attribute("data-plans-ready", "true")
+    offered = plan.locator("option").evaluate_all("nodes => nodes.map(n => n.value)")
+    assert set(SPLIT_BILLING) <= set(offered)
+    page.get_by_label("No insurance").check()
+    expect(page.locator("#calculator")).to_have_attribute("data-plans-for", "")
+    expect(page.locator("#calculator")).to_have_attribute("data-plans-ready", "true")
+    assert plan.locator("option").evaluate_all("nodes => nodes.map(n => n.value)") == every

@@ -26,9 +26,10 @@ const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "
 const LONG_MONTHS = ["January", "February", "March", "April", "May", "June", "July",
   "August", "September", "October", "November", "December"];
 
-let plans = [];
+let plans = [];  // every plan: names and schedules
 let payers = [];
 let lastAnswer = null;
+const plansByPayer = new Map();
 
 // ---- money as strings, never floats for the figures shown ------------------------------
 
@@ -48,15 +49,38 @@ function centsToText(cents) {
   return `${sign}${Math.floor(abs / 100)}.${String(abs % 100).padStart(2, "0")}`;
 }
 
-// "20" (percent) -> "0.20" (the API's fraction), exactly; anything else is sent as typed
-// and the API names the problem.
+const PERCENT = /^(\d{0,3})(?:\.(\d{1,3}))?\s*(%?)$/;
+
+// "20" or "20 %" (percent) -> "0.20" (the API's fraction), exactly; anything else is sent
+// as typed and the API names the problem.
 export function percentToFraction(text) {
-  const match = /^(\d{1,3})(?:\.(\d{1,2}))?\s*%?$/.exec(text);
-  if (!match) return text;
+  const match = PERCENT.exec(text.trim());
+  if (!match || !(match[1] || match[2])) return text;
   const digits = (match[1] + (match[2] || "")).replace(/^0+(?=\d)/, "");
   const decimals = (match[2] || "").length + 2;
   const padded = digits.padStart(decimals + 1, "0");
   return `${padded.slice(0, padded.length - decimals)}.${padded.slice(-decimals)}`;
+}
+
+// "0.2" -> "20": the percentage a fraction stands for, exactly, as text
+export function fractionToPercent(text) {
+  const [, decimals = ""] = text.trim().replace(/%$/, "").trim().split(".");
+  const padded = decimals.padEnd(2, "0");
+  const whole = String(Number(padded.slice(0, 2)));
+  const rest = padded.slice(2).replace(/0+$/, "");
+  return rest ? `${whole}.${rest}` : whole;
+}
+
+// A coinsurance typed between 0 and 1 without a "%" (e.g. "0.2") may be a fraction (20 %)
+// or a percentage (0.2 %): the page asks, it never guesses.
+export function ambiguousCoinsurance(text) {
+  const match = PERCENT.exec(text.trim());
+  if (!match || match[3] || !match[2] || Number(match[1] || "0") !== 0) return false;
+  return Number(match[2]) > 0;
+}
+
+function percentText(fraction) {
+  return `${fractionToPercent(fraction)} %`;
 }
 
 function shortDate(iso, withYear = true) {
@@ -99,13 +123,14 @@ function svg(tag, attrs = {}, ...children) {
 
 function describePlan(plan) {
   if (!plan) return "";
+  const about = plan.description ? `${plan.description} ` : "";
   const parts = plan.phases.filter((p) => p.sessions || p.sessions_max).map((p) => {
     const range = p.sessions_max ? ` (${p.sessions_min ?? 0} to ${p.sessions_max})` : "";
     const visits = p.sessions === 1 ? "1 visit" : `${p.sessions} visits`;
     const cadence = p.cadence === "one visit" ? "" : `, ${p.cadence}`;
     return `${phaseLabel(p.name)}: ${visits}${range}${cadence}`;
   });
-  return `${plan.visits} visits as planned. ${parts.join("; ")}.`;
+  return `${about}${plan.visits} visits as planned. ${parts.join("; ")}.`;
 }
 
 function describeCoverage() {
@@ -116,17 +141,57 @@ function describeCoverage() {
   return item ? `${payer.name}, this treatment: ${item.label.toLowerCase()}.` : "";
 }
 
-function syncForm() {
+function syncForm(event) {
   const insured = form.elements.coverage.value === "insurance";
   $("insurance").hidden = !insured;
+  if (event && event.target && event.target.id === "plan") $("plan-note").hidden = true;
   $("plan-help").textContent = describePlan(plans.find((p) => p.code === $("plan").value));
   $("payer-help").textContent = describeCoverage();
+  const key = insured ? $("payer").value : "";
+  if (key !== (root.dataset.plansFor || "")) refreshPlans(key);
 }
 
 function fill(select, items, placeholder) {
   select.replaceChildren();
   if (placeholder) select.append(el("option", { value: "" }, placeholder));
   for (const item of items) select.append(el("option", { value: item.code }, item.name));
+}
+
+// Only the plans that fit the chosen payer (all of them for self-pay). A plan picked before
+// that does not fit is not swapped silently for another: the patient is told and chooses.
+async function refreshPlans(key) {
+  root.dataset.plansFor = key;
+  delete root.dataset.plansReady;
+  let list = key ? plansByPayer.get(key) : plans;
+  if (!list) {
+    try {
+      list = await getJson(`${root.dataset.plansUrl}?payer=${encodeURIComponent(key)}`);
+    } catch {
+      list = plans;  // the API checks the plan against the payer anyway
+    }
+    plansByPayer.set(key, list);
+  }
+  if (root.dataset.plansFor !== key) return;  // the patient changed the payer meanwhile
+  const select = $("plan");
+  const current = select.value;
+  const fits = list.some((p) => p.code === current);
+  fill(select, list, fits || !current ? null : "Choose a treatment");
+  const note = $("plan-note");
+  if (current && !fits) {
+    const plan = plans.find((p) => p.code === current);
+    const payer = payers.find((p) => p.code === key);
+    select.value = "";
+    note.textContent = `${plan ? plan.name : "The treatment you picked"} is not offered with `
+      + `${payer ? payer.name : "this insurer"}. Please choose one of the treatments listed.`;
+    note.hidden = false;
+    $("status").textContent = note.textContent;
+  } else {
+    if (current) select.value = current;
+    note.hidden = true;
+  }
+  $("plan-help").textContent = describePlan(plans.find((p) => p.code === select.value));
+  $("payer-help").textContent = describeCoverage();
+  root.dataset.plansReady = "true";
 }
 
 function defaultStart() {
@@ -154,7 +219,47 @@ export function requestFromForm() {
   const coinsurance = data.coinsurance.value.trim();
   if (coinsurance) body.coinsurance = percentToFraction(coinsurance);
   if (data.plan_year_start.value) body.plan_year_start = data.plan_year_start.value;
+  const accumulator = data.copay_accumulator.value;
+  if (accumulator) body.copay_accumulator = accumulator;
   return body;
+}
+
+// ---- the coinsurance question -----------------------------------------------------------
+
+function hideQuestion() {
+  $("coinsurance-question").hidden = true;
+}
+
+function askCoinsurance(typed) {
+  const percent = fractionToPercent(typed);
+  const plain = typed.trim();
+  $("coinsurance-question-text").textContent = `You typed ${plain}. Did you mean ${percent} %?`;
+  const asPercent = $("coinsurance-as-percent");
+  const asTyped = $("coinsurance-as-typed");
+  asPercent.textContent = `${percent} %`;
+  asPercent.dataset.value = percent;
+  asTyped.textContent = `${plain} %`;
+  asTyped.dataset.value = `${plain} %`;
+  $("coinsurance-question").hidden = false;
+  $("coinsurance").setAttribute("aria-describedby",
+    "coinsurance-help coinsurance-question-text coinsurance-error");
+  $("status").textContent = `Please check your coinsurance: did you mean ${percent} %?`;
+  asPercent.focus();
+}
+
+function answerCoinsurance(event) {
+  $("coinsurance").value = event.currentTarget.dataset.value;
+  hideQuestion();
+  form.requestSubmit();
+}
+
+// ---- checks before sending (the API checks everything again) ----------------------------
+
+function checkForm() {
+  const errors = {};
+  if (!$("plan").value) errors.plan = ["Choose a treatment."];
+  if (!$("start_date").value) errors.start_date = ["Enter the date of your first visit."];
+  return Object.keys(errors).length ? { json: errors } : null;
 }
 
 // ---- errors beside the fields -----------------------------------------------------------
@@ -172,10 +277,23 @@ function clearErrors() {
   for (const node of form.querySelectorAll("[aria-invalid]")) node.removeAttribute("aria-invalid");
 }
 
+// The API's words where they are plain; otherwise what to type, in plain words.
 function messageFor(name, messages) {
   const text = [].concat(messages).flat().join(" ");
-  if (name === "coinsurance" && /fraction/i.test(text)) {
+  if (name === "coinsurance" && /fraction|number|decimal|valid/i.test(text)) {
     return "Enter your coinsurance as a percentage from 0 to 100, for example 20.";
+  }
+  if (MONEY_FIELDS.includes(name) && /not a valid|number|decimal|string|places|negative|least/i
+    .test(text)) {
+    return "Enter an amount in dollars, for example 1500 or 1,500.00.";
+  }
+  if ((name === "start_date" || name === "plan_year_start") && /not a valid|date/i.test(text)
+    && !/after|before|within|than/i.test(text)) {
+    return "Enter a full date (month, day and year).";
+  }
+  if (name === "plan" && /unknown|missing|valid/i.test(text)) return "Choose a treatment.";
+  if (name === "payer" && /unknown|missing|valid/i.test(text) && !/choose/i.test(text)) {
+    return "Choose your insurer from the list.";
   }
   return text;
 }
@@ -266,14 +384,81 @@ function renderRange(answer) {
   }
 }
 
-function renderPrograms(answer) {
-  const node = $("programs");
-  node.hidden = !answer.programs.length;
-  if (answer.programs.length) {
-    const names = answer.programs.map((p) => p.name).join(" and ");
-    node.textContent = `Savings program included: ${names}. It pays about `
-      + `${dollars(answer.totals.assistance_pays)} of your share; you need to enroll.`;
+function renderFirstVisit(answer) {
+  const node = $("first-visit");
+  const visit = answer.first_visit;
+  node.hidden = !visit;
+  if (!visit) return;
+  const back = toCents(visit.patient_pays) - toCents(visit.net_patient_cost);
+  node.replaceChildren(`Your first visit (${shortDate(visit.date)}): `,
+    el("strong", { id: "first-visit-amount" }, dollars(visit.patient_pays)),
+    back > 0 ? ` (${dollars(visit.net_patient_cost)} after your plan pays you back)` : "");
+}
+
+// The same sentence wherever a program applied: the figure with it (enrolling needed) and
+// without it; with an accumulator question when the plan may not credit the program.
+function renderPrograms(answer, sent) {
+  const block = $("programs-block");
+  const applied = answer.programs.length > 0 && answer.without_programs !== null;
+  block.hidden = !applied;
+  const note = $("accumulator-note");
+  note.hidden = true;
+  if (!applied) return;
+  const names = answer.programs.map((p) => `the ${p.name}`).join(" and ");
+  const one = answer.programs.length === 1;
+  const accumulator = sent.copay_accumulator === "yes"
+    ? "; your plan does not count what it pays" : "";
+  $("programs").replaceChildren(
+    `With ${names} (you need to enroll${accumulator}): `,
+    el("strong", { id: "with-programs" }, dollars(answer.totals.net_patient_cost)),
+    `. Without ${one ? "it" : "them"}: `,
+    el("strong", { id: "without-programs" }, dollars(answer.without_programs)), ".");
+  if (answer.with_accumulator !== null && answer.with_accumulator !== undefined) {
+    note.replaceChildren("If your plan has a copay accumulator, you could pay ",
+      el("strong", { id: "with-accumulator" }, dollars(answer.with_accumulator)),
+      ` with ${one ? "the program" : "the programs"}: what ${one ? "it pays" : "they pay"} `
+      + "would not count toward your deductible and out-of-pocket maximum.");
+    note.hidden = false;
   }
+}
+
+const NOT_GIVEN = "Not given";
+
+function typedMoney(value) {
+  return value === undefined ? NOT_GIVEN : dollars(value);
+}
+
+// Every figure the patient gave, as the estimate used it, beside the result.
+function renderRecap(answer, sent) {
+  const rows = [
+    ["plan", "Treatment", answer.plan_name],
+    ["start_date", "First visit", shortDate(answer.start_date)],
+    ["coverage", "How you pay", sent.coverage === "insurance" ? "With insurance"
+      : "No insurance (cash prices)"],
+  ];
+  if (sent.coverage === "insurance") {
+    const payer = answer.coverage.payer;
+    rows.push(["payer", "Insurer", payer ? payer.name : sent.payer]);
+    rows.push(["network", "Network", answer.coverage.network === "out" ? "Out of network"
+      : "In network"]);
+    rows.push(["deductible", "Deductible", typedMoney(sent.deductible)]);
+    rows.push(["deductible_met", "Deductible already met", typedMoney(sent.deductible_met)]);
+    rows.push(["coinsurance", "Coinsurance", sent.coinsurance === undefined ? NOT_GIVEN
+      : percentText(sent.coinsurance)]);
+    rows.push(["copay", "Copay per office visit", typedMoney(sent.copay)]);
+    rows.push(["out_of_pocket_max", "Out-of-pocket maximum",
+      typedMoney(sent.out_of_pocket_max)]);
+    rows.push(["out_of_pocket_met", "Out-of-pocket already spent",
+      typedMoney(sent.out_of_pocket_met)]);
+    rows.push(["plan_year_start", "Plan year starts", shortDate(answer.coverage.plan_year_start)
+      + (sent.plan_year_start ? "" : " (you left it empty)")]);
+    if (sent.copay_accumulator) {
+      rows.push(["copay_accumulator", "Copay accumulator",
+        { yes: "Yes", no: "No", unknown: "I don't know" }[sent.copay_accumulator]]);
+    }
+  }
+  $("recap-list").replaceChildren(...rows.map(([field, label, value]) => el("div",
+    { "data-field": field }, el("dt", {}, label), el("dd", {}, value))));
 }
 
 function patternDefs(prefix) {
@@ -413,13 +598,15 @@ function renderWarnings(answer) {
   $("warnings-block").hidden = !answer.warnings.length;
 }
 
-function render(answer) {
+function render(answer, sent) {
   lastAnswer = answer;
   $("results").hidden = false;
   $("results-notice").textContent = answer.notice.replace(/^This is an estimate[^.]*\.\s*/, "");
   renderTotals(answer);
+  renderFirstVisit(answer);
   renderRange(answer);
-  renderPrograms(answer);
+  renderPrograms(answer, sent);
+  renderRecap(answer, sent);
   renderLegend(answer.phase_kinds);
   renderChart(answer);
   renderMonthTable(answer);
@@ -441,6 +628,19 @@ async function getJson(url) {
 async function submit(event) {
   event.preventDefault();
   clearErrors();
+  const insured = form.elements.coverage.value === "insurance";
+  if (insured && ambiguousCoinsurance($("coinsurance").value)) {
+    askCoinsurance($("coinsurance").value);
+    return;  // nothing is sent until the patient says which they meant
+  }
+  hideQuestion();
+  const problems = checkForm();
+  if (problems) {
+    $("results").hidden = true;
+    showFieldErrors(problems);
+    return;
+  }
+  const sent = requestFromForm();
   const button = $("submit");
   button.disabled = true;
   $("results").setAttribute("aria-busy", "true");
@@ -449,11 +649,11 @@ async function submit(event) {
     const response = await fetch(root.dataset.estimateUrl, {
       method: "POST",
       headers: { "Content-Type": "application/json", Accept: "application/json" },
-      body: JSON.stringify(requestFromForm()),
+      body: JSON.stringify(sent),
     });
     const body = await response.json().catch(() => ({}));
     if (response.ok) {
-      render(body);
+      render(body, sent);
     } else if (response.status === 422) {
       $("status").textContent = "";
       $("results").hidden = true;  // an answer to other figures would mislead
@@ -479,6 +679,13 @@ async function submit(event) {
 async function start() {
   form.addEventListener("change", syncForm);
   form.addEventListener("submit", submit);
+  $("coinsurance").addEventListener("input", hideQuestion);
+  $("coinsurance-as-percent").addEventListener("click", answerCoinsurance);
+  $("coinsurance-as-typed").addEventListener("click", answerCoinsurance);
+  // the accumulator question sits beside the program's figures: an answer re-estimates
+  for (const radio of document.querySelectorAll("input[name=copay_accumulator]")) {
+    radio.addEventListener("change", () => form.requestSubmit());
+  }
   $("start_date").value = defaultStart();
   let resizeTimer;
   window.addEventListener("resize", () => {
@@ -494,6 +701,8 @@ async function start() {
   }
   fill($("plan"), plans, null);
   fill($("payer"), payers, "Choose your insurer");
+  root.dataset.plansFor = "";
+  root.dataset.plansReady = "true";
   syncForm();
   root.dataset.ready = "true";
 }
