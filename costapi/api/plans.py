@@ -4,7 +4,7 @@ from marshmallow import Schema, ValidationError, fields, validate, validates_sch
 from costapi.api.fields import Code, Pattern
 from costapi.api.parsing import Blueprint
 from costapi.api.rules import rule_routes
-from costapi.pricing.vocabulary import MODALITIES, PHASE_KINDS
+from costapi.pricing.vocabulary import MODALITIES, PAYER_KINDS, PHASE_KINDS
 from costapi.services.plans import plans
 
 blp = Blueprint("plans", __name__, url_prefix="/api/v1/plans", description="Treatment plans")
@@ -48,6 +48,17 @@ class PlanSchema(Schema):
     modality = fields.String(required=True, validate=validate.OneOf(MODALITIES))
     description = fields.String(load_default=None, allow_none=True,
                                 validate=validate.Length(0, 4000))
+    public_name = fields.String(
+        load_default=None, allow_none=True, validate=validate.Length(1, 200),
+        metadata={"description": "What patients read (the public calculator); `name` is staff's."})
+    public_description = fields.String(
+        load_default=None, allow_none=True, validate=validate.Length(0, 4000),
+        metadata={"description": "Patient-facing text: what happens and how often."})
+    payer_kinds = fields.List(
+        fields.String(validate=validate.OneOf(PAYER_KINDS)), load_default=list,
+        validate=validate.Length(0, len(PAYER_KINDS)),
+        metadata={"description": "The payer kinds this plan is billed for (3.2 step 8); "
+                                 "empty: every payer."})
     phases = fields.List(fields.Nested(PhaseSchema), required=True, validate=validate.Length(1, 20))
 
     @validates_schema

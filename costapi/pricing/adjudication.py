@@ -56,6 +56,9 @@ class InsuredPricing(Pricing):
                 self.setup.add("out_of_network_no_reimbursement", detail=cause)
         coinsurance = self.network_benefits and self.network_benefits.coinsurance
         self.coinsurance = Decimal(coinsurance or 0)
+        plan_kinds = inp.plan.payer_kinds
+        if plan_kinds and kind not in plan_kinds:  # 3.2 step 8
+            self.setup.add("plan_not_for_payer", detail=plan_kinds)
         self.programs = usable_programs(insurance, self.setup)
         self.lines = insured_lines(
             phases,

@@ -39,6 +39,7 @@ class Plan:
     code: str
     modality: str
     phases: tuple[Phase, ...]
+    payer_kinds: tuple[str, ...] = ()  # the payer kinds it is billed for; () fits every payer
 
 
 @dataclass(frozen=True, slots=True)

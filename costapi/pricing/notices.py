@@ -1,6 +1,7 @@
 """Warnings: one per code and subject, worded for patients."""
 
 from .results import Notice
+from .vocabulary import PAYER_KIND_NAMES
 from .wording import MONTH_NAMES, dollars, long_date, month_of  # noqa: F401 (gfe.py imports them here)
 
 
@@ -154,6 +155,36 @@ def _self_pay_cheaper(d: _Draft) -> str:
     )
 
 
+PLAN_KIND_NAMES = {"other": "other insurance plans"}
+
+
+def _in_words(names: list[str]) -> str:
+    """a, a and b, a, b and c."""
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def _plan_not_for_payer(d: _Draft) -> str:
+    kinds = [PLAN_KIND_NAMES.get(k) or PAYER_KIND_NAMES.get(k, k) for k in d.detail]
+    return (
+        f"This treatment plan is billed the way {_in_words(kinds)} are billed; ask the "
+        "clinic for the plan that fits your insurance."
+    )
+
+
+def _program_available(d: _Draft) -> str:
+    return (
+        f"The {d.detail} could lower your cost by {dollars(d.amount)}; ask the clinic "
+        "about enrolling."
+    )
+
+
+def _discount_available(d: _Draft) -> str:
+    return (
+        f'The clinic\'s package price "{d.detail}" applies to this plan and would save you '
+        f"{dollars(d.amount)}; ask the clinic for it."
+    )
+
+
 MESSAGES = {
     "prior_authorization_required": _authorization_required,
     "diagnosis_required": _diagnosis_required,
@@ -168,4 +199,7 @@ MESSAGES = {
     "plan_year_reset": _plan_year_reset,
     "self_pay_cheaper": _self_pay_cheaper,
     "discount_not_applicable": _explained,
+    "plan_not_for_payer": _plan_not_for_payer,
+    "program_available": _program_available,
+    "discount_available": _discount_available,
 }

@@ -9,9 +9,9 @@ def service_input(row):
     return pricing.Service(row.code, row.category, row.charge, row.cash_price)
 
 
-def plan_input(code, modality, phases):
+def plan_input(code, modality, phases, payer_kinds=()):
     """`phases` as stored on a plan (a list of dicts)."""
-    return pricing.Plan(code, modality, tuple(
+    return pricing.Plan(code, modality, payer_kinds=tuple(payer_kinds or ()), phases=tuple(
         pricing.Phase(
             name=phase["name"], kind=phase["kind"], sessions=phase["sessions"],
             interval_days=phase.get("interval_days"), per_week=phase.get("per_week"),

@@ -56,7 +56,7 @@ def _loader(model, convert):
 
 
 def _plan(row):
-    return to_engine.plan_input(row.code, row.modality, row.phases)
+    return to_engine.plan_input(row.code, row.modality, row.phases, row.payer_kinds)
 
 
 def _payers(codes):
