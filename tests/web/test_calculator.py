@@ -287,6 +287,13 @@ def test_an_api_error_is_shown_beside_its_field(page, server, tmp_path):
     expect(page.locator("#coinsurance-error")).to_be_hidden()
     expect(coinsurance).not_to_have_attribute("aria-invalid", "true")
 
+    # the API's wording for a bad amount becomes what to type, in plain words
+    page.get_by_label("Deductible ($)").fill("fifteen hundred")
+    _sent, response = submit(page)
+    assert response.status == 422
+    expect(page.locator("#deductible-error")).to_have_text(
+        "Enter an amount in dollars, for example 1500 or 1,500.00.")
+
 
 def fill_acme(page, coinsurance):
     """The fixtures' Acme PPO case for Spravato 56 mg (tests/api/test_public.py `acme`)."""

@@ -283,7 +283,7 @@ function messageFor(name, messages) {
   if (name === "coinsurance" && /fraction|number|decimal|valid/i.test(text)) {
     return "Enter your coinsurance as a percentage from 0 to 100, for example 20.";
   }
-  if (MONEY_FIELDS.includes(name) && /not a valid|number|decimal|string|places|negative|least/i
+  if (MONEY_FIELDS.includes(name) && /not a valid|number|decimal|string|places|amount in/i
     .test(text)) {
     return "Enter an amount in dollars, for example 1500 or 1,500.00.";
   }
@@ -390,7 +390,9 @@ function renderFirstVisit(answer) {
   node.hidden = !visit;
   if (!visit) return;
   const back = toCents(visit.patient_pays) - toCents(visit.net_patient_cost);
-  node.replaceChildren(`Your first visit (${shortDate(visit.date)}): `,
+  const moved = visit.date !== answer.start_date
+    ? `, not ${shortDate(answer.start_date)}: see Things to know` : "";
+  node.replaceChildren(`Your first visit (${shortDate(visit.date)}${moved}): `,
     el("strong", { id: "first-visit-amount" }, dollars(visit.patient_pays)),
     back > 0 ? ` (${dollars(visit.net_patient_cost)} after your plan pays you back)` : "");
 }
@@ -432,7 +434,7 @@ function typedMoney(value) {
 function renderRecap(answer, sent) {
   const rows = [
     ["plan", "Treatment", answer.plan_name],
-    ["start_date", "First visit", shortDate(answer.start_date)],
+    ["start_date", "First visit on or after", shortDate(answer.start_date)],
     ["coverage", "How you pay", sent.coverage === "insurance" ? "With insurance"
       : "No insurance (cash prices)"],
   ];
