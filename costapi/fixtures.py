@@ -4,11 +4,13 @@ from pathlib import Path
 import yaml
 from marshmallow import ValidationError
 
+from costapi.api.calendar import CalendarSchema
 from costapi.api.catalog import ServiceSchema
 from costapi.api.discounts import DiscountSchema
 from costapi.api.payers import PayerSchema
 from costapi.api.plans import PlanSchema
 from costapi.api.programs import ProgramSchema
+from costapi.services import calendar as clinic_calendar
 from costapi.services.assistance import programs
 from costapi.services.catalog import services
 from costapi.services.discounts import discounts
@@ -26,6 +28,7 @@ RESOURCES = (
     ("programs.yaml", programs, ProgramSchema, None),
     ("discounts.yaml", discounts, DiscountSchema, None),
 )
+CALENDAR_FILE = "calendar.yaml"  # one mapping (open_days, closed_dates), not a list
 
 
 class FixtureError(Exception):
@@ -61,7 +64,26 @@ def load_fixtures(directory=FIXTURES_DIR):
                 raise FixtureError(
                     f"{filename} item {index}: {error.message} {error.errors or ''}"
                 ) from None
+    calendar = Path(directory) / CALENDAR_FILE
+    if calendar.exists():
+        counts[_load_calendar(yaml.safe_load(calendar.read_text()) or {})] += 1
     return counts
+
+
+def _load_calendar(item):
+    """The clinic calendar through the API's schema: created, replaced or left alone."""
+    try:
+        data = CalendarSchema().load(item)
+    except ValidationError as error:
+        raise FixtureError(f"{CALENDAR_FILE}: {error.messages}") from None
+    row = clinic_calendar.current()
+    if row is not None and clinic_calendar.same_as_current(data):
+        return "unchanged"
+    try:
+        clinic_calendar.write(data, expected_version=None if row is None else row.version)
+    except ServiceError as error:
+        raise FixtureError(f"{CALENDAR_FILE}: {error.message} {error.errors or ''}") from None
+    return "created" if row is None else "updated"
 
 
 def _apply(store, schema, present, data):

@@ -2,6 +2,7 @@
 from costapi import web
 from costapi.api import (
     access,
+    calendar,
     catalog,
     discounts,
     eligibility,
@@ -19,7 +20,7 @@ from costapi.api import (
 )
 
 BLUEPRINTS = (operations.blp, catalog.blp, plans.blp, payers.blp, programs.blp, discounts.blp,
-              estimates.blp, good_faith.blp, public.blp, eligibility.blp)
+              estimates.blp, good_faith.blp, public.blp, eligibility.blp, calendar.blp)
 
 
 def register_api(app):

@@ -23,6 +23,7 @@ class PhaseOverrideSchema(Schema):
     sessions = fields.Integer(strict=True, validate=validate.Range(0, 366))
     interval_days = fields.Integer(strict=True, validate=validate.Range(1, 365))
     per_week = fields.Integer(strict=True, validate=validate.Range(1, 7))
+    starts_after_days = fields.Integer(strict=True, validate=validate.Range(0, 180))
 
     @validates_schema
     def one_cadence(self, data, **kwargs):

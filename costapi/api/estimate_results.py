@@ -75,6 +75,8 @@ class WarningSchema(Schema):
 class DataVersionsSchema(Schema):
     policies = fields.List(fields.Integer(), required=True)
     rates = fields.List(fields.Integer(), required=True)
+    calendar = fields.Integer(required=True, allow_none=True, metadata={
+        "description": "The id of the clinic calendar row used; null: none stored."})
 
 
 class EstimateSchema(Schema):

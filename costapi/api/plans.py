@@ -25,6 +25,10 @@ class PhaseSchema(Schema):
     per_week = fields.Integer(validate=validate.Range(1, 7), strict=True, allow_none=True)
     sessions_min = fields.Integer(validate=SESSIONS, strict=True, allow_none=True)
     sessions_max = fields.Integer(validate=SESSIONS, strict=True, allow_none=True)
+    starts_after_days = fields.Integer(
+        validate=validate.Range(0, 180), strict=True,
+        metadata={"description": "Days after the previous phase's span (the first phase: "
+                                 "after start_date); a phase with 0 sessions adds no gap."})
     visit = fields.List(
         fields.Nested(VisitItemSchema), required=True, validate=validate.Length(1, 20)
     )

@@ -1,5 +1,6 @@
 """estimate(): schedule, price, add up, compare with self-pay, range."""
 
+from dataclasses import replace
 from decimal import Decimal
 
 from .adjudication import InsuredPricing
@@ -8,7 +9,7 @@ from .lines import VisitDraft
 from .notices import Notices
 from .results import AppliedProgram, Estimate, Range
 from .rollups import net_patient_cost, summarize
-from .schedule import ScheduledPhase, plan_phases, range_lengths, schedule
+from .schedule import OpenDays, ScheduledPhase, plan_phases, range_lengths, schedule, start_moved
 from .self_pay import SelfPayPricing
 from .strategy import Pricing
 
@@ -18,12 +19,16 @@ PRICING = {Insurance: InsuredPricing, SelfPay: SelfPayPricing}
 def estimate(inp: EstimateInput) -> Estimate:
     """Price a treatment plan for one patient (domain.md sections 2 to 4)."""
     phases = plan_phases(inp.plan, inp.overrides, inp.services)
-    scheduled = schedule(phases, inp.start_date)
+    days = OpenDays(inp.calendar)  # once per estimate, for every schedule below
+    scheduled = schedule(phases, inp.start_date, days=days)
     lengths = range_lengths(phases)
-    bounds = [] if lengths is None else [schedule(phases, inp.start_date, n) for n in lengths]
+    bounds = [] if lengths is None else [schedule(phases, inp.start_date, n, days) for n in lengths]
 
     pricing = PRICING[type(inp.coverage)](inp, phases)
     notices = Notices()
+    moved = start_moved(scheduled, inp.start_date)
+    if moved is not None:
+        notices.add("start_moved", day=moved)
     drafts = pricing.price(scheduled, notices)
     summary = summarize(scheduled, drafts, pricing.plan_year_start)
     net = summary.totals.net_patient_cost
@@ -31,6 +36,7 @@ def estimate(inp: EstimateInput) -> Estimate:
     self_pay_total = pricing.self_pay_total(scheduled)
     if self_pay_total < net:  # never for self-pay: its net is the cash price less discounts
         notices.add("self_pay_cheaper", amount=self_pay_total)
+    pricing.offers(scheduled, drafts, net, notices)
 
     cost_range = None
     if bounds:
@@ -48,7 +54,7 @@ def estimate(inp: EstimateInput) -> Estimate:
         plan_years=summary.plan_years,
         visits=summary.visits,
         warnings=notices.freeze(),
-        data_versions=summary.data_versions,
+        data_versions=replace(summary.data_versions, calendar=inp.calendar.id),
         self_pay_total=self_pay_total,
         programs=tuple(AppliedProgram(code=p.code, name=p.name) for p in pricing.programs),
     )

@@ -32,6 +32,7 @@ class Phase:
     visit: tuple[VisitItem, ...] = ()
     sessions_min: int | None = None
     sessions_max: int | None = None
+    starts_after_days: int = 0  # days after the previous phase's span (the first: start_date)
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,6 +48,19 @@ class PhaseOverride:
     sessions: int | None = None
     interval_days: int | None = None
     per_week: int | None = None
+    starts_after_days: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Calendar:
+    """The clinic's open weekdays (0 = Monday) and closed dates; default: every day open.
+
+    `id`: the calendar row it came from (None: none stored), for data_versions.
+    """
+
+    open_weekdays: frozenset[int] = frozenset(range(7))
+    closed_dates: frozenset[date] = frozenset()
+    id: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -182,3 +196,4 @@ class EstimateInput:
     start_date: date
     coverage: SelfPay | Insurance
     overrides: Mapping[str, PhaseOverride] = field(default_factory=dict)
+    calendar: Calendar = field(default_factory=Calendar)

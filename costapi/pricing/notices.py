@@ -185,7 +185,15 @@ def _discount_available(d: _Draft) -> str:
     )
 
 
+def _start_moved(d: _Draft) -> str:
+    return (
+        "The clinic is closed on your start date, so your first visit is planned for "
+        f"{long_date(d.date)}, the next day it is open."
+    )
+
+
 MESSAGES = {
+    "start_moved": _start_moved,
     "prior_authorization_required": _authorization_required,
     "diagnosis_required": _diagnosis_required,
     "not_covered": _not_covered,

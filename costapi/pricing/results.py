@@ -126,6 +126,7 @@ class Notice:
 class DataVersions:
     policies: tuple[int, ...]
     rates: tuple[int, ...]
+    calendar: int | None = None  # the calendar row used; None: none stored (all days open)
 
 
 @dataclass(frozen=True, slots=True)

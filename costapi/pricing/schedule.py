@@ -1,13 +1,20 @@
-"""The treatment schedule: phases after overrides and session dates (domain.md 2)."""
+"""The treatment schedule: phases after overrides and session dates (domain.md 2, 2.1).
+
+A session's formula date comes from its phase's start and cadence; its final date is the
+first open day of the clinic calendar on or after the formula date and after the previous
+session's final date. Phase starts and spans use formula dates only; everything after the
+schedule (adjudication, plan years, roll-ups, the 365-day rule) sees final dates.
+"""
 
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 
 from .errors import PricingError
-from .inputs import Phase, PhaseOverride, Plan, Service, VisitItem
+from .inputs import Calendar, Phase, PhaseOverride, Plan, Service, VisitItem
 
 MAX_DAYS = 365
+MAX_GAP_DAYS = 180
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,12 +33,39 @@ class PlannedPhase:
     visit: tuple[VisitItem, ...]
     shortest: int | None
     longest: int | None
+    starts_after_days: int = 0
 
 
 @dataclass(frozen=True, slots=True)
 class ScheduledPhase:
+    """A phase's final session dates; `start` is its formula start (None: no sessions)."""
+
     phase: PlannedPhase
     dates: tuple[date, ...]
+    start: date | None = None
+
+
+class OpenDays:
+    """A calendar as sets of ordinals and weekdays, built once per estimate."""
+
+    __slots__ = ("weekdays", "closed", "all_open")
+
+    def __init__(self, calendar: Calendar):
+        self.weekdays = frozenset(calendar.open_weekdays)
+        if not self.weekdays or not self.weekdays <= set(range(7)):
+            raise PricingError("calendar", "the calendar needs at least one open weekday")
+        self.closed = frozenset(day.toordinal() for day in calendar.closed_dates)
+        self.all_open = len(self.weekdays) == 7 and not self.closed
+
+    def next_open(self, ordinal: int) -> int:
+        """The first open day on or after `ordinal` (date.fromordinal(1) is a Monday)."""
+        weekdays, closed = self.weekdays, self.closed
+        while (ordinal - 1) % 7 not in weekdays or ordinal in closed:
+            ordinal += 1
+        return ordinal
+
+
+ALL_OPEN = OpenDays(Calendar())
 
 
 def plan_phases(
@@ -54,7 +88,10 @@ def _planned(
 ) -> PlannedPhase:
     field = f"phases.{phase.name}"
     sessions, interval_days, per_week = phase.sessions, phase.interval_days, phase.per_week
+    starts_after_days = phase.starts_after_days
     if override is not None:
+        if override.starts_after_days is not None:
+            starts_after_days = override.starts_after_days
         if override.interval_days is not None and override.per_week is not None:
             raise PricingError(field, "give either interval_days or per_week, not both")
         if override.sessions is not None:
@@ -71,6 +108,8 @@ def _planned(
         raise PricingError(field, "interval_days must be 1 or more")
     if per_week is not None and not 1 <= per_week <= 7:
         raise PricingError(field, "per_week must be from 1 to 7")
+    if not 0 <= starts_after_days <= MAX_GAP_DAYS:
+        raise PricingError(field, f"starts_after_days must be from 0 to {MAX_GAP_DAYS}")
     for item in phase.visit:
         if item.service not in services:
             raise PricingError(field, f"service {item.service!r} is not in the catalog")
@@ -80,7 +119,8 @@ def _planned(
         high = sessions if phase.sessions_max is None else phase.sessions_max
         shortest, longest = max(0, min(low, sessions)), max(high, sessions)
     return PlannedPhase(
-        phase.name, phase.kind, sessions, interval_days, per_week, phase.visit, shortest, longest
+        phase.name, phase.kind, sessions, interval_days, per_week, phase.visit, shortest, longest,
+        starts_after_days,
     )
 
 
@@ -95,17 +135,38 @@ def session_offsets(phase: PlannedPhase, sessions: int) -> tuple[list[int], int]
 
 
 def schedule(
-    phases: tuple[PlannedPhase, ...], start_date: date, lengths: Mapping[str, int] | None = None
+    phases: tuple[PlannedPhase, ...],
+    start_date: date,
+    lengths: Mapping[str, int] | None = None,
+    days: OpenDays = ALL_OPEN,
 ) -> tuple[ScheduledPhase, ...]:
-    """Session dates of every phase; `lengths` replaces some phases' sessions."""
+    """Final session dates of every phase; `lengths` replaces some phases' sessions.
+
+    A phase with 0 sessions contributes neither its gap nor a span. With every day open the
+    formula dates are final: they strictly increase (a phase starts after the previous span).
+    """
     start = start_date.toordinal()
     phase_start = start
+    previous = start - 1  # the final date of the previous session
     scheduled = []
     for phase in phases:
         sessions = phase.sessions if lengths is None else lengths.get(phase.name, phase.sessions)
+        if sessions <= 0:
+            scheduled.append(ScheduledPhase(phase, ()))
+            continue
+        phase_start += phase.starts_after_days
         offsets, span = session_offsets(phase, sessions)
-        dates = tuple(date.fromordinal(phase_start + offset) for offset in offsets)
-        scheduled.append(ScheduledPhase(phase, dates))
+        if days.all_open:
+            finals = [phase_start + offset for offset in offsets]
+        else:
+            finals = []
+            for offset in offsets:
+                day = phase_start + offset
+                previous = days.next_open(day if day > previous else previous + 1)
+                finals.append(previous)
+        previous = finals[-1]
+        dates = tuple(map(date.fromordinal, finals))
+        scheduled.append(ScheduledPhase(phase, dates, date.fromordinal(phase_start)))
         phase_start += span
     last = max((s.dates[-1] for s in scheduled if s.dates), default=None)
     if last is not None and last.toordinal() > start + MAX_DAYS:
@@ -115,6 +176,14 @@ def schedule(
             f" after the start date ({start_date.isoformat()})",
         )
     return tuple(scheduled)
+
+
+def start_moved(scheduled: tuple[ScheduledPhase, ...], start_date: date) -> date | None:
+    """The first session's final date when its formula date is start_date and it moved."""
+    first = next((part for part in scheduled if part.dates), None)
+    if first is None or first.start != start_date or first.dates[0] == start_date:
+        return None
+    return first.dates[0]
 
 
 def range_lengths(phases: tuple[PlannedPhase, ...]) -> tuple[dict, dict] | None:

@@ -86,7 +86,8 @@ def as_dict(estimate: Estimate) -> dict:
                    for visit, data in zip(estimate.visits, records(estimate.visits),
                                           strict=True)],
         "warnings": [notice(n) for n in estimate.warnings],
-        "data_versions": {name: list(ids) for name, ids in record(estimate.data_versions).items()},
+        "data_versions": {name: list(ids) if isinstance(ids, tuple) else ids
+                          for name, ids in record(estimate.data_versions).items()},
     }
 
 

@@ -18,6 +18,7 @@ def plan_input(code, modality, phases, payer_kinds=()):
             visit=tuple(pricing.VisitItem(item["service"], item["units"])
                         for item in phase["visit"]),
             sessions_min=phase.get("sessions_min"), sessions_max=phase.get("sessions_max"),
+            starts_after_days=phase.get("starts_after_days") or 0,
         )
         for phase in phases
     ))

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from costapi import pricing
 from costapi.models import Discount, Payer, Plan, Policy, Program, Rate, Service
 from costapi.services import engine_inputs as to_engine
+from costapi.services.calendar import engine_calendar
 from costapi.services.errors import Invalid
 from costapi.services.payers import items_by_payer
 from costapi.services.rule_cache import cached
@@ -35,6 +36,7 @@ class RuleSet:
     payer: Rule | None = None
     programs: list = field(default_factory=list)
     discounts: list = field(default_factory=list)
+    calendar: pricing.inputs.Calendar = field(default_factory=pricing.inputs.Calendar)
 
     def versions(self):
         """Which rows the estimate used, so it can be explained and reproduced later."""
@@ -45,6 +47,7 @@ class RuleSet:
                                                       **self.payer.identity()},
             "programs": {rule.value.code: rule.id for rule in self.programs},
             "discounts": {rule.value.code: rule.id for rule in self.discounts},
+            "calendar": self.calendar.id,
         }
 
 
@@ -97,7 +100,8 @@ def load_rules(request):
     if plan is None:
         raise Invalid.at("plan", f"Unknown plan {request['plan']!r}.")
     codes = sorted({item.service for phase in plan.value.phases for item in phase.visit})
-    rules = RuleSet(plan=plan, services=rules_by_code("services", codes))
+    rules = RuleSet(plan=plan, services=rules_by_code("services", codes),
+                    calendar=engine_calendar())
     coverage = request["coverage"]
     if coverage["type"] == "insurance":
         rules.payer = rules_by_code("payers", [coverage["payer"]]).get(coverage["payer"])
@@ -140,4 +144,5 @@ def engine_input(request, rules, benefits=None):
         start_date=request["start_date"],
         coverage=terms,
         overrides=to_engine.overrides_input(request.get("phases")),
+        calendar=rules.calendar,
     )

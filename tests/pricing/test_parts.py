@@ -114,7 +114,7 @@ def test_as_dict_keys_follow_api_md():
     assert {"month", "visits", "patient_pays", "net_patient_cost"} == set(data["months"][0])
     assert {"start", "end", "visits", "patient_pays", "insurance_pays", "deductible", "copay",
             "coinsurance"} <= set(data["plan_years"][0])  # fmt: skip
-    assert data["data_versions"] == {"policies": [], "rates": []}
+    assert data["data_versions"] == {"policies": [], "rates": [], "calendar": None}  # none stored
     dumped = orjson.loads(orjson.dumps(data, default=str))
     assert dumped["totals"]["patient_pays"] == "169.60"  # 2 x (72 + 12.80), as a string
     assert dumped["visits"][1]["date"] == "2027-01-11"
