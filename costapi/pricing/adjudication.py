@@ -1,5 +1,6 @@
 """Insured estimates: each line in date order through 3.2 to 3.6."""
 
+from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 
@@ -12,6 +13,7 @@ from .lines import LineDraft, VisitDraft, cash_line, covered_line
 from .money import ZERO, cents
 from .notices import Notices
 from .plan_years import anniversary, plan_year_of
+from .rollups import net_patient_cost
 from .schedule import PlannedPhase, ScheduledPhase
 from .strategy import Pricing
 from .terms import LineTerms, insured_lines
@@ -35,6 +37,8 @@ class InsuredPricing(Pricing):
         benefits = insurance.benefits
         kind = insurance.payer.kind
         self.start_date = inp.start_date
+        self.plan_code = inp.plan.code
+        self.packages = inp.packages
         self.plan_year_start = benefits.plan_year_start or date(inp.start_date.year, 1, 1)
         self.in_network = insurance.network != "out"
         self.accumulator_program = benefits.accumulator_program
@@ -69,6 +73,15 @@ class InsuredPricing(Pricing):
             self.programs,
         )
         self.last_pass = None  # (drafts, Adjudication) of the latest price(), for extend()
+        self.inp, self.phases = inp, phases
+        self.candidates = ()
+        if self.in_network and insurance.available_programs:
+            requested = {program.code for program in insurance.programs}
+            self.candidates = tuple(
+                program for program in insurance.available_programs
+                if program.code not in requested
+                and (not program.payer_kinds or kind in program.payer_kinds)
+            )  # fmt: skip
 
     def price(self, scheduled: tuple[ScheduledPhase, ...], notices: Notices) -> list[VisitDraft]:
         """Adjudicate every visit of a schedule in date order."""
@@ -87,6 +100,30 @@ class InsuredPricing(Pricing):
         run = last[1]
         run.notices = notices
         return [run.visit(day, phase) for day, phase in visits]
+
+
+    def offers(self, scheduled, drafts, net, notices) -> None:
+        """program_available (3.6): per live program not requested that the payer's kind
+        allows and that pays for a service or category of a covered line, one more pass on
+        this schedule with it appended; warn when the net cost is lower (amount: by how much)."""
+        if not self.candidates:
+            return
+        covered = set()
+        for draft in drafts:
+            for line, terms in zip(draft.lines, draft.terms, strict=True):
+                if line.covered:
+                    covered.add(terms.code)
+                    covered.add(terms.category)
+        for program in self.candidates:
+            if covered.isdisjoint(program.services) and covered.isdisjoint(program.categories):
+                continue
+            insurance = replace(self.inp.coverage, programs=(*self.inp.coverage.programs, program),
+                                available_programs=())
+            pricing = InsuredPricing(replace(self.inp, coverage=insurance), self.phases)
+            saving = net - net_patient_cost(pricing.price(scheduled, Notices()))
+            if saving > 0:
+                notices.add("program_available", program.code, amount=saving,
+                            detail=f"{program.name} ({program.code})")
 
 
 class Adjudication:

@@ -62,6 +62,30 @@ def apply_package(
         line.patient_pays -= share
 
 
+def package_applies(package: PackagePrice, plan_code: str, part: ScheduledPhase) -> bool:
+    """3.9: its plan, phase and session count match the phase as scheduled."""
+    return (
+        package.plan == plan_code
+        and package.phase == part.phase.name
+        and package.sessions == len(part.dates)
+    )
+
+
+def package_or_cash(
+    packages: tuple[PackagePrice, ...], plan_code: str, part: ScheduledPhase, cash: Decimal
+) -> tuple[Decimal, PackagePrice | None]:
+    """A scheduled phase's self-pay price: the lowest package price that applies to it
+    (in list order on a tie) when below its cash price, with that package; else the cash
+    price and None."""
+    best, chosen = cash, None
+    for package in packages:
+        if package_applies(package, plan_code, part):
+            price = cents(Decimal(package.price))
+            if price < best:
+                best, chosen = price, package
+    return best, chosen
+
+
 def sliding_scale_tier(scale: SlidingScale, income: Decimal, size: int) -> Tier | None:
     """The first tier (lowest max first) whose max percent of poverty is at least the
     household's: income x 100 <= max_percent x guideline, with

@@ -187,6 +187,7 @@ class Insurance:
     prior_authorization_through: date | None = None
     programs: tuple[Program, ...] = ()
     programs_used: Mapping[str, Decimal] = field(default_factory=dict)
+    available_programs: tuple[Program, ...] = ()  # every live program, for program_available
 
 
 @dataclass(frozen=True, slots=True)
@@ -196,4 +197,5 @@ class EstimateInput:
     start_date: date
     coverage: SelfPay | Insurance
     overrides: Mapping[str, PhaseOverride] = field(default_factory=dict)
+    packages: tuple[PackagePrice, ...] = ()  # the live package prices (self_pay_total, 3.9)
     calendar: Calendar = field(default_factory=Calendar)

@@ -4,6 +4,8 @@ from datetime import date
 from decimal import Decimal
 
 from .assistance import ProgramTerms
+from .discounts import package_or_cash
+from .inputs import PackagePrice
 from .lines import VisitDraft
 from .money import ZERO
 from .notices import Notices
@@ -24,6 +26,8 @@ class Pricing:
     causal = False
     plan_year_start: date | None = None
     programs: tuple[ProgramTerms, ...] = ()
+    plan_code: str = ""
+    packages: tuple[PackagePrice, ...] = ()  # the live package prices, any plan
     lines: dict[str, tuple[LineTerms, ...]]
 
     def price(self, scheduled: tuple[ScheduledPhase, ...], notices: Notices) -> list[VisitDraft]:
@@ -38,12 +42,22 @@ class Pricing:
         return None
 
     def self_pay_total(self, scheduled: tuple[ScheduledPhase, ...]) -> Decimal:
-        """The cash price of a schedule, without discounts."""
+        """The cash price of a schedule, each phase at the lowest package price that applies
+        to it (section 4; none: its cash price), without other discounts."""
         return sum(
             (
-                line.cash * len(part.dates)
+                package_or_cash(self.packages, self.plan_code, part, self.phase_cash(part))[0]
                 for part in scheduled
-                for line in self.lines[part.phase.name]
             ),
             ZERO,
         )
+
+    def phase_cash(self, part: ScheduledPhase) -> Decimal:
+        """The cash price of a scheduled phase."""
+        return sum((line.cash for line in self.lines[part.phase.name]), ZERO) * len(part.dates)
+
+    def offers(
+        self, scheduled: tuple[ScheduledPhase, ...], drafts: list[VisitDraft], net: Decimal,
+        notices: Notices,
+    ) -> None:
+        """Warnings about what the patient could ask for (program_available, 3.6)."""

@@ -5,7 +5,10 @@ before under the same token; otherwise a fixed number of queries whatever the pl
 """
 from dataclasses import dataclass, field
 
+from sqlalchemy import select
+
 from costapi import pricing
+from costapi.db import session
 from costapi.models import Discount, Payer, Plan, Policy, Program, Rate, Service
 from costapi.services import engine_inputs as to_engine
 from costapi.services.calendar import engine_calendar
@@ -36,6 +39,8 @@ class RuleSet:
     payer: Rule | None = None
     programs: list = field(default_factory=list)
     discounts: list = field(default_factory=list)
+    packages: tuple = ()  # the plan's live package prices (self_pay_total, discount_available)
+    available_programs: tuple = ()  # every live program (program_available)
     calendar: pricing.inputs.Calendar = field(default_factory=pricing.inputs.Calendar)
 
     def versions(self):
@@ -70,12 +75,32 @@ def _payers(codes):
             for code, row in rows.items()}
 
 
+def _live(model, *where):
+    return session.scalars(select(model).where(
+        model.superseded_at.is_(None), model.deleted_at.is_(None), *where).order_by(model.code))
+
+
+def _packages_by_plan(plans):
+    """{plan code: its live package prices, by code}: one query."""
+    rows = list(_live(Discount, Discount.kind == "package", Discount.plan.in_(set(plans))))
+    return {plan: tuple(to_engine.discount_input(row) for row in rows if row.plan == plan)
+            for plan in plans}
+
+
+def _every_program(keys):
+    """{key: every live program, by code}: one query (one key, "live")."""
+    programs = tuple(to_engine.program_input(row) for row in _live(Program))
+    return dict.fromkeys(keys, programs)
+
+
 LOADERS = {
     "plans": _loader(Plan, _plan),
     "services": _loader(Service, to_engine.service_input),
     "payers": _payers,
     "programs": _loader(Program, to_engine.program_input),
     "discounts": _loader(Discount, to_engine.discount_input),
+    "plan_packages": _packages_by_plan,
+    "live_programs": _every_program,
 }
 
 
@@ -102,8 +127,10 @@ def load_rules(request):
     codes = sorted({item.service for phase in plan.value.phases for item in phase.visit})
     rules = RuleSet(plan=plan, services=rules_by_code("services", codes),
                     calendar=engine_calendar())
+    rules.packages = rules_by_code("plan_packages", [plan.value.code])[plan.value.code]
     coverage = request["coverage"]
     if coverage["type"] == "insurance":
+        rules.available_programs = rules_by_code("live_programs", ["live"])["live"]
         rules.payer = rules_by_code("payers", [coverage["payer"]]).get(coverage["payer"])
         if rules.payer is None:
             raise Invalid.at(("coverage", "payer"), f"Unknown payer {coverage['payer']!r}.")
@@ -131,6 +158,7 @@ def engine_input(request, rules, benefits=None):
             prior_authorization_through=coverage.get("prior_authorization_through"),
             programs=tuple(rule.value for rule in rules.programs),
             programs_used=dict(coverage.get("programs_used") or {}),
+            available_programs=rules.available_programs,
         )
     else:
         terms = pricing.SelfPay(
@@ -144,5 +172,6 @@ def engine_input(request, rules, benefits=None):
         start_date=request["start_date"],
         coverage=terms,
         overrides=to_engine.overrides_input(request.get("phases")),
+        packages=rules.packages,
         calendar=rules.calendar,
     )
