@@ -454,7 +454,7 @@ function renderRecap(answer, sent) {
       typedMoney(sent.out_of_pocket_met)]);
     rows.push(["plan_year_start", "Plan year starts", shortDate(answer.coverage.plan_year_start)
       + (sent.plan_year_start ? "" : " (you left it empty)")]);
-    if (sent.copay_accumulator) {
+    if (sent.copay_accumulator && answer.programs.length) {
       rows.push(["copay_accumulator", "Copay accumulator",
         { yes: "Yes", no: "No", unknown: "I don't know" }[sent.copay_accumulator]]);
     }
