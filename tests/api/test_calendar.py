@@ -238,3 +238,17 @@ def test_a_daily_schedule_pushed_past_365_days_is_422_naming_phases(client, admi
     response = client.post("/api/v1/estimates/preview", json=request, headers=billing)
     assert response.status_code == 422
     assert "phases" in response.json["errors"]["json"], response.json
+
+
+@pytest.mark.usefixtures("seeded")
+def test_only_the_sessions_max_schedule_failing_is_422_naming_phases(client, admin, billing):
+    # storable: with every day open, day 252 is 2027-09-12, within 365 days (the plan check
+    # uses no calendar); on the clinic calendar 252 sessions end after 2028-01-04 (above).
+    daily = {"code": "daily-open", "name": "Daily", "modality": "ketamine_iv", "phases": [
+        {"name": "daily", "kind": "induction", "sessions": 10, "sessions_max": 252,
+         "interval_days": 1, "visit": [{"service": "96365", "units": 1}]}]}
+    assert client.post("/api/v1/plans", json=daily, headers=admin).status_code == 201
+    response = client.post("/api/v1/estimates/preview", headers=billing, json={
+        "plan": "daily-open", "start_date": "2027-01-04", "coverage": {"type": "self_pay"}})
+    assert response.status_code == 422
+    assert "phases" in response.json["errors"]["json"], response.json
