@@ -297,3 +297,17 @@ def test_unit_price_errors_say_how_many_decimals(client, admin):
     assert response.json["errors"]["json"]["charge"] == [
         'An amount in dollars, with at most 4 digits after the point, such as "120.00" or '
         '"4.2500".']
+
+
+def test_the_readme_and_docs_link_only_to_files_in_the_repository():
+    """A clone has no ../shared: every relative link of README.md and docs/ names a file here."""
+    import re
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    for page in [root / "README.md", *sorted((root / "docs").glob("*.md"))]:
+        text = page.read_text()
+        assert "../shared" not in text and "shared/docs" not in text, page.name
+        for target in re.findall(r"\]\(([^)#\s]+)", text):
+            if not re.match(r"[a-z]+:", target):
+                assert (page.parent / target).exists(), (page.name, target)
