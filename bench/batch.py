@@ -104,11 +104,11 @@ def store_estimates(bodies, load, chunk_size):
 
 def change_rate():
     """An admin's rate change, through the same service as PUT /payers/{code}."""
-    from costapi.api.payers import PayerSchema, present_many
-    from costapi.services.payers import payers
+    from costapi.api.payers import PayerSchema
+    from costapi.services.payers import payers, view
 
     row = payers.get(CHANGED_PAYER)
-    data = PayerSchema().load(PayerSchema().dump(present_many([row])[0]))
+    data = PayerSchema().load(PayerSchema().dump(view(row)))
     old = None
     for rate in data["rates"]:
         if rate["service"] == CHANGED_SERVICE and rate["effective_to"] is None:

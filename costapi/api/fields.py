@@ -8,7 +8,6 @@ from costapi.models.versioned import as_utc
 from costapi.pricing.money import decimal_text
 
 # Still imported from here by api/public.py; the words themselves live in pricing/vocabulary.
-from costapi.pricing.vocabulary import MODALITIES, PAYER_KINDS  # noqa: F401
 
 MONEY_LIMIT = Decimal("1000000000")
 NOT_TEXT = 'Money is a string such as "120.00", never a number.'

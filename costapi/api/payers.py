@@ -102,6 +102,5 @@ class PayerSchema(Schema):
             raise ValidationError(errors)
 
 
-present_many = views  # bench/batch.py still imports this name
 
 rule_routes(blp, payers, PayerSchema, present=view, present_many=views)

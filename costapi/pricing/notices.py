@@ -2,7 +2,7 @@
 
 from .results import Notice
 from .vocabulary import PAYER_KIND_NAMES
-from .wording import MONTH_NAMES, dollars, long_date, month_of  # noqa: F401 (gfe.py imports them here)
+from .wording import dollars, long_date
 
 
 class _Draft:
