@@ -12,7 +12,7 @@ from datetime import date
 from sqlalchemy import select
 
 from costapi.db import session
-from costapi.models import Payer, Plan, Program
+from costapi.models import Payer, Plan
 from costapi.pricing.coverage import modality_status
 from costapi.pricing.serialize import public_dict
 from costapi.pricing.terms import plan_programs
@@ -133,8 +133,8 @@ def public_payers(day=None):
 # ---- the estimate ------------------------------------------------------------------------
 
 def _program_codes():
-    return cached("public", ["programs"],
-                  lambda _codes: {"programs": [row.code for row in _live(Program)]})["programs"]
+    """Every live program's code (the rule set that `program_available` reads)."""
+    return [program.code for program in rules_by_code("live_programs", ["live"])["live"]]
 
 
 def _benefits(data):
@@ -205,24 +205,30 @@ def _first_visit(result):
     """The first visit's date and what the patient pays for it (none: no visit)."""
     if not result.visits:
         return None
-    visit = min(result.visits, key=lambda v: v.date)
+    visit = result.visits[0]  # visits are in date order
     return {"date": visit.date.isoformat(), "patient_pays": visit.patient_pays,
             "net_patient_cost": visit.net_patient_cost}
+
+
+def _net_cost(request, rules):
+    """The net patient cost of a variant of the request. Only its total is shown, so no
+    `program_available` passes are run for warnings nobody reads."""
+    rules = dataclasses.replace(rules, available_programs=())
+    return estimates.compute(request, rules).result.totals.net_patient_cost
 
 
 def _without_programs(request, rules):
     """The same request priced with no assistance program (one more engine run)."""
     request = copy.deepcopy(request)
     request["coverage"]["programs"] = []
-    rules = dataclasses.replace(rules, programs=[])
-    return estimates.compute(request, rules).result.totals.net_patient_cost
+    return _net_cost(request, dataclasses.replace(rules, programs=[]))
 
 
 def _with_accumulator(request, rules):
     """The same request priced as if the plan had a copay accumulator."""
     request = copy.deepcopy(request)
     request["coverage"]["benefits"]["accumulator_program"] = True
-    return estimates.compute(request, rules).result.totals.net_patient_cost
+    return _net_cost(request, rules)
 
 
 def alternatives(data, request, rules, result):
