@@ -18,7 +18,8 @@ def test_iv_boosters_start_weeks_after_the_series_and_skip_holidays(client, bill
     """ketamine-iv-6 from Monday 2027-01-04:
     intake 1 session, span 7 -> Jan 4; induction 3 a week from Jan 11, offsets 0 2 4 7 9 11:
     Jan 11, 13, 15, 18 -> 19 (Jan 18 is MLK Day), 20, 22; its span ends Jan 11 + 14 = Jan 25;
-    the boosters start 21 days later, Feb 15 -> 16 (Presidents' Day), then every 28 days from
+    the boosters start 21 days later, Feb 15 -> 16 (Presidents' Day), 25 days after the last
+    infusion, then every 28 days from
     the formula date Feb 15: Mar 15, Apr 12, May 10, Jun 7, Jul 5 -> 6 (Independence Day
     observed, July 4 is a Sunday). Before, the first booster came on Jan 25, three days after
     the last infusion."""
@@ -30,8 +31,6 @@ def test_iv_boosters_start_weeks_after_the_series_and_skip_holidays(client, bill
                                   "2027-01-20", "2027-01-22"]
     assert dates["maintenance"] == ["2027-02-16", "2027-03-15", "2027-04-12", "2027-05-10",
                                     "2027-06-07", "2027-07-06"]
-    gap = date(2027, 2, 16) - date(2027, 1, 22)
-    assert gap.days == 25
 
 
 @pytest.mark.parametrize("plan", ["spravato-56-commercial", "ketamine-iv-6", "kap-im"])
