@@ -3,7 +3,8 @@ from marshmallow import Schema, fields
 
 from costapi.api.fields import Cents, Timestamp
 
-MONEY_TOTALS = ("charges", "allowed", "insurance_pays", "assistance_pays", "discount",
+MONEY_TOTALS = ("charges", "allowed", "insurance_pays", "secondary_pays", "assistance_pays",
+                "discount",
                 "patient_pays", "deductible", "copay", "coinsurance", "not_covered",
                 "expected_reimbursement", "net_patient_cost")
 
@@ -19,8 +20,8 @@ RangeSchema = Schema.from_dict(_money("low", "high"), name="EstimateRange")
 class LineSchema(Schema):
     service = fields.String(required=True)
     units = fields.Integer(required=True)
-    charge, allowed, insurance_pays, assistance_pays, discount, patient_pays = (
-        Cents(required=True) for _ in range(6))
+    charge, allowed, insurance_pays, secondary_pays, assistance_pays, discount, patient_pays = (
+        Cents(required=True) for _ in range(7))
     deductible, copay, coinsurance, not_covered, expected_reimbursement = (
         Cents(required=True) for _ in range(5))
     covered = fields.Boolean(required=True)
@@ -46,21 +47,23 @@ class PhaseSummarySchema(Schema):
     sessions = fields.Integer(required=True)
     first_date = fields.Date(allow_none=True)
     last_date = fields.Date(allow_none=True)
-    patient_pays, insurance_pays, net_patient_cost = (Cents(required=True) for _ in range(3))
+    patient_pays, insurance_pays, secondary_pays, net_patient_cost = (
+        Cents(required=True) for _ in range(4))
 
 
 class MonthSchema(Schema):
     month = fields.String(required=True, metadata={"example": "2027-01"})
     visits = fields.Integer(required=True)
-    patient_pays, net_patient_cost = (Cents(required=True) for _ in range(2))
+    patient_pays, secondary_pays, net_patient_cost = (Cents(required=True) for _ in range(3))
 
 
 class PlanYearSchema(Schema):
     start = fields.Date(required=True)
     end = fields.Date(required=True)
     visits = fields.Integer(required=True)
-    patient_pays, insurance_pays, deductible, copay, coinsurance, net_patient_cost = (
+    patient_pays, insurance_pays, secondary_pays, deductible, copay, coinsurance = (
         Cents(required=True) for _ in range(6))
+    net_patient_cost = Cents(required=True)
 
 
 class WarningSchema(Schema):
@@ -70,6 +73,7 @@ class WarningSchema(Schema):
     date = fields.Date()
     month = fields.String()
     policy_id = fields.Integer()
+    payer = fields.String(metadata={"description": "The secondary payer a warning is about."})
 
 
 class DataVersionsSchema(Schema):

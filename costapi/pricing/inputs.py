@@ -88,6 +88,28 @@ class Policy:
 
 
 @dataclass(frozen=True, slots=True)
+class StandardBenefits:
+    """What every member of a payer has from effective_from to effective_to (3.4), such as
+    Original Medicare Part B; every amount optional (out_of_pocket_max None: no limit).
+
+    A medicare_supplement payer's entries carry its plan's terms (3.7) instead: the
+    supplement fields, and out_of_pocket_max as the supplement's yearly limit (Plan K).
+    """
+
+    id: int | None = None
+    effective_from: date | None = None
+    effective_to: date | None = None
+    deductible: Decimal | None = None
+    coinsurance: Decimal | None = None
+    coinsurance_by_category: Mapping[str, Decimal] = field(default_factory=dict)
+    copays: Mapping[str, Decimal] = field(default_factory=dict)
+    out_of_pocket_max: Decimal | None = None
+    pays_part_b_deductible: bool | None = None
+    coinsurance_share: Decimal | None = None
+    office_visit_copay: Decimal | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Payer:
     code: str
     kind: str
@@ -95,6 +117,8 @@ class Payer:
     out_of_network_allowed_percent: Decimal | None = None
     rates: tuple[Rate, ...] = ()
     policies: tuple[Policy, ...] = ()
+    standard_benefits: tuple[StandardBenefits, ...] = ()
+    name: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,6 +132,20 @@ class Amounts:
 
 
 @dataclass(frozen=True, slots=True)
+class YearAmounts:
+    """`benefits.next_plan_year`: the amounts of every later plan year (3.4); None (or a
+    category left out of a map) is not given: it comes from the payer's standard benefits
+    in effect on that year's start, else from the first year."""
+
+    deductible: Decimal | None = None
+    out_of_pocket_max: Decimal | None = None
+    coinsurance: Decimal | None = None
+    coinsurance_by_category: Mapping[str, Decimal] = field(default_factory=dict)
+    copays: Mapping[str, Decimal] = field(default_factory=dict)
+    family: Amounts | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class NetworkBenefits:
     """The member's out-of-network deductible, coinsurance and maximum."""
 
@@ -117,6 +155,8 @@ class NetworkBenefits:
     out_of_pocket_met: Decimal = ZERO
     coinsurance: Decimal | None = None
     family: Amounts | None = None
+    coinsurance_by_category: Mapping[str, Decimal] = field(default_factory=dict)
+    next_plan_year: YearAmounts | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,6 +172,41 @@ class Benefits:
     out_of_network: NetworkBenefits | None = None
     accumulator_program: bool = False
     visits_used: Mapping[int, int] = field(default_factory=dict)
+    coinsurance_by_category: Mapping[str, Decimal] = field(default_factory=dict)
+    next_plan_year: YearAmounts | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SupplementBenefits:
+    """A Medicare Supplement (Medigap) plan's terms (3.7), per calendar year; None: from the
+    payer's standard benefits, else the default (False, 1, 0, no limit)."""
+
+    pays_part_b_deductible: bool | None = None
+    coinsurance_share: Decimal | None = None
+    office_visit_copay: Decimal | None = None
+    out_of_pocket_max: Decimal | None = None
+    out_of_pocket_met: Decimal = ZERO
+    next_plan_year: "SupplementBenefits | None" = None
+
+
+@dataclass(frozen=True, slots=True)
+class MedicaidBenefits:
+    """Medicaid after Medicare or another primary (3.7): the most the patient pays a visit."""
+
+    copay_per_visit: Decimal | None = None
+
+
+SECONDARY_METHODS = ("supplement", "medicaid", "standard", "non_duplication")
+
+
+@dataclass(frozen=True, slots=True)
+class Secondary:
+    """`coverage.secondary` (3.7). `benefits`: SupplementBenefits for `supplement`,
+    MedicaidBenefits for `medicaid`, Benefits (in-network shape) otherwise."""
+
+    payer: Payer
+    method: str
+    benefits: "Benefits | SupplementBenefits | MedicaidBenefits"
 
 
 @dataclass(frozen=True, slots=True)
@@ -188,6 +263,7 @@ class Insurance:
     programs: tuple[Program, ...] = ()
     programs_used: Mapping[str, Decimal] = field(default_factory=dict)
     available_programs: tuple[Program, ...] = ()  # every live program, for program_available
+    secondary: Secondary | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -16,8 +16,8 @@ from .terms import LineTerms
 # anew would cost more than the rest of its adjudication: a frozen dataclass's
 # __init__ sets every field through object.__setattr__ (docs/engine.md).
 DEFAULTS = dict.fromkeys(
-    ("allowed", "insurance_pays", "assistance_pays", "discount", "deductible", "copay",
-     "coinsurance", "not_covered", "expected_reimbursement"), ZERO,
+    ("allowed", "insurance_pays", "secondary_pays", "assistance_pays", "discount", "deductible",
+     "copay", "coinsurance", "not_covered", "expected_reimbursement"), ZERO,
 ) | dict.fromkeys(("reason", "reason_detail", "policy_id", "rate_id"))  # fmt: skip
 LineDraft = make_dataclass(
     "LineDraft",

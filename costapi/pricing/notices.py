@@ -6,15 +6,16 @@ from .wording import dollars, long_date
 
 
 class _Draft:
-    __slots__ = ("code", "amount", "date", "month", "policy_id", "detail")
+    __slots__ = ("code", "amount", "date", "month", "policy_id", "detail", "payer")
 
-    def __init__(self, code, amount, day, month, policy_id, detail):
+    def __init__(self, code, amount, day, month, policy_id, detail, payer=None):
         self.code = code
         self.amount = amount
         self.date = day
         self.month = month
         self.policy_id = policy_id
         self.detail = detail
+        self.payer = payer
 
 
 class Notices:
@@ -26,12 +27,14 @@ class Notices:
         self._drafts: dict[tuple, _Draft] = {}
 
     def add(
-        self, code, subject=None, *, amount=None, day=None, month=None, policy_id=None, detail=None
+        self, code, subject=None, *, amount=None, day=None, month=None, policy_id=None,
+        detail=None, payer=None,
     ):
-        """Warn once per code and subject; a repeat is ignored."""
+        """Warn once per code and subject; a repeat is ignored. `payer`: the secondary payer
+        (its code) a warning is about."""
         key = (code, subject)
         if key not in self._drafts:
-            self._drafts[key] = _Draft(code, amount, day, month, policy_id, detail)
+            self._drafts[key] = _Draft(code, amount, day, month, policy_id, detail, payer)
 
     def tally(self, code, subject, amount, *, day=None, policy_id=None, detail=None):
         """Like add(), but a repeat adds its amount to the first one's."""
@@ -51,6 +54,7 @@ class Notices:
                 month=d.month,
                 policy_id=d.policy_id,
                 detail=d.detail,
+                payer=d.payer,
             )
 
     def freeze(self) -> tuple[Notice, ...]:
@@ -62,6 +66,7 @@ class Notices:
                 date=d.date,
                 month=d.month,
                 policy_id=d.policy_id,
+                payer=d.payer,
             )
             for d in self._drafts.values()
         )

@@ -14,6 +14,7 @@ class Line:
     charge: Decimal
     allowed: Decimal
     insurance_pays: Decimal
+    secondary_pays: Decimal
     assistance_pays: Decimal
     discount: Decimal
     patient_pays: Decimal
@@ -34,8 +35,8 @@ class Line:
 
 
 LINE_AMOUNTS = (
-    "charge", "allowed", "insurance_pays", "assistance_pays", "discount", "patient_pays",
-    "deductible", "copay", "coinsurance", "not_covered", "expected_reimbursement",
+    "charge", "allowed", "insurance_pays", "secondary_pays", "assistance_pays", "discount",
+    "patient_pays", "deductible", "copay", "coinsurance", "not_covered", "expected_reimbursement",
 )  # fmt: skip
 """A Line's money fields, which the roll-ups add up (Totals calls the sum of charge charges)."""
 
@@ -58,6 +59,7 @@ class PhaseSummary:
     last_date: date | None
     patient_pays: Decimal
     insurance_pays: Decimal
+    secondary_pays: Decimal
     net_patient_cost: Decimal
 
 
@@ -69,6 +71,7 @@ class MonthSummary:
     month: str
     visits: int
     patient_pays: Decimal
+    secondary_pays: Decimal
     net_patient_cost: Decimal
     by_kind: tuple[tuple[str, Decimal], ...] = ()
 
@@ -80,6 +83,7 @@ class PlanYearSummary:
     visits: int
     patient_pays: Decimal
     insurance_pays: Decimal
+    secondary_pays: Decimal
     deductible: Decimal
     copay: Decimal
     coinsurance: Decimal
@@ -91,6 +95,7 @@ class Totals:
     charges: Decimal
     allowed: Decimal
     insurance_pays: Decimal
+    secondary_pays: Decimal
     assistance_pays: Decimal
     discount: Decimal
     patient_pays: Decimal
@@ -120,6 +125,7 @@ class Notice:
     date: date | None = None
     month: str | None = None
     policy_id: int | None = None
+    payer: str | None = None  # a secondary payer's code, on its own warnings (3.7)
 
 
 @dataclass(frozen=True, slots=True)

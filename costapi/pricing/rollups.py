@@ -22,9 +22,10 @@ from .results import (
 from .schedule import ScheduledPhase
 
 NET = "net_patient_cost"
-PHASE_AMOUNTS = ("patient_pays", "insurance_pays")
-MONTH_AMOUNTS = ("patient_pays",)
-PLAN_YEAR_AMOUNTS = ("patient_pays", "insurance_pays", "deductible", "copay", "coinsurance")
+PHASE_AMOUNTS = ("patient_pays", "insurance_pays", "secondary_pays")
+MONTH_AMOUNTS = ("patient_pays", "secondary_pays")
+PLAN_YEAR_AMOUNTS = ("patient_pays", "insurance_pays", "secondary_pays", "deductible", "copay",
+                     "coinsurance")
 line_amounts = attrgetter(*LINE_AMOUNTS)
 
 

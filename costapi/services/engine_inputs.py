@@ -24,9 +24,27 @@ def plan_input(code, modality, phases, payer_kinds=()):
     ))
 
 
-def payer_input(row, rates, policies):
+def _decimals(mapping):
+    return {key: Decimal(value) for key, value in (mapping or {}).items() if value is not None}
+
+
+def standard_input(row):
+    """A payer's standard benefits entry (a StandardBenefit row or the API's dict)."""
+    get = row.get if isinstance(row, dict) else lambda name: getattr(row, name, None)
+    return pricing.StandardBenefits(
+        id=get("id"), effective_from=get("effective_from"), effective_to=get("effective_to"),
+        deductible=get("deductible"), coinsurance=get("coinsurance"),
+        coinsurance_by_category=_decimals(get("coinsurance_by_category")),
+        copays=_decimals(get("copays")), out_of_pocket_max=get("out_of_pocket_max"),
+        pays_part_b_deductible=get("pays_part_b_deductible"),
+        coinsurance_share=get("coinsurance_share"), office_visit_copay=get("office_visit_copay"),
+    )
+
+
+def payer_input(row, rates, policies, standard=()):
     return pricing.Payer(
-        code=row.code, kind=row.kind,
+        code=row.code, kind=row.kind, name=row.name,
+        standard_benefits=tuple(standard_input(entry) for entry in standard),
         default_allowed_percent=row.default_allowed_percent,
         out_of_network_allowed_percent=row.out_of_network_allowed_percent,
         rates=tuple(pricing.Rate(r.id, r.service, r.allowed, r.effective_from, r.effective_to)

@@ -99,21 +99,22 @@ def test_as_dict_keys_follow_api_md():
     estimate = run(plan(weekly(2)), insured(coinsurance="0.20", network="in"))
     data = as_dict(estimate)
     assert set(data["totals"]) == {
-        "charges", "allowed", "insurance_pays", "assistance_pays", "discount",
+        "charges", "allowed", "insurance_pays", "secondary_pays", "assistance_pays", "discount",
         "patient_pays", "deductible", "copay", "coinsurance", "not_covered",
         "expected_reimbursement", "net_patient_cost",
     }  # fmt: skip
     assert set(data["visits"][0]["lines"][0]) == {
-        "service", "units", "charge", "allowed", "insurance_pays", "assistance_pays",
-        "discount", "patient_pays", "deductible", "copay", "coinsurance", "not_covered",
-        "expected_reimbursement", "covered", "reason", "reason_detail", "policy_id", "rate_id",
+        "service", "units", "charge", "allowed", "insurance_pays", "secondary_pays",
+        "assistance_pays", "discount", "patient_pays", "deductible", "copay", "coinsurance",
+        "not_covered", "expected_reimbursement", "covered", "reason", "reason_detail", "policy_id", "rate_id",
     }  # fmt: skip
     assert {"date", "phase", "patient_pays", "lines"} <= set(data["visits"][0])
     assert {"name", "kind", "sessions", "first_date", "last_date", "patient_pays",
-            "insurance_pays", "net_patient_cost"} == set(data["phases"][0])  # fmt: skip
-    assert {"month", "visits", "patient_pays", "net_patient_cost"} == set(data["months"][0])
-    assert {"start", "end", "visits", "patient_pays", "insurance_pays", "deductible", "copay",
-            "coinsurance"} <= set(data["plan_years"][0])  # fmt: skip
+            "insurance_pays", "secondary_pays", "net_patient_cost"} == set(data["phases"][0])
+    assert {"month", "visits", "patient_pays", "secondary_pays", "net_patient_cost"} == set(
+        data["months"][0])
+    assert {"start", "end", "visits", "patient_pays", "insurance_pays", "secondary_pays",
+            "deductible", "copay", "coinsurance"} <= set(data["plan_years"][0])  # fmt: skip
     assert data["data_versions"] == {"policies": [], "rates": [], "calendar": None}  # none stored
     dumped = orjson.loads(orjson.dumps(data, default=str))
     assert dumped["totals"]["patient_pays"] == "169.60"  # 2 x (72 + 12.80), as a string
