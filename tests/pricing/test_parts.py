@@ -106,7 +106,8 @@ def test_as_dict_keys_follow_api_md():
     assert set(data["visits"][0]["lines"][0]) == {
         "service", "units", "charge", "allowed", "insurance_pays", "secondary_pays",
         "assistance_pays", "discount", "patient_pays", "deductible", "copay", "coinsurance",
-        "not_covered", "expected_reimbursement", "covered", "reason", "reason_detail", "policy_id", "rate_id",
+        "not_covered", "expected_reimbursement", "covered", "reason", "reason_detail",
+        "policy_id", "rate_id",
     }  # fmt: skip
     assert {"date", "phase", "patient_pays", "lines"} <= set(data["visits"][0])
     assert {"name", "kind", "sessions", "first_date", "last_date", "patient_pays",
