@@ -7,8 +7,9 @@ from costapi.models.discounts import Discount
 from costapi.models.eligibility import EligibilityCheck
 from costapi.models.estimates import Estimate, IdempotencyKey
 from costapi.models.generation import RuleGeneration
-from costapi.models.payers import Payer, Policy, Rate
+from costapi.models.payers import Payer, Policy, Rate, StandardBenefit
 from costapi.models.plans import Plan
 
 __all__ = ["ApiKey", "Calendar", "Discount", "EligibilityCheck", "Estimate", "IdempotencyKey",
-           "Payer", "Plan", "Policy", "Program", "Rate", "RuleGeneration", "Service"]
+           "Payer", "Plan", "Policy", "Program", "Rate", "RuleGeneration", "Service",
+           "StandardBenefit"]

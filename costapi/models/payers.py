@@ -48,3 +48,23 @@ class Policy(PayerItem, Base):
     prior_authorization: Mapped[bool] = mapped_column(Boolean, default=False)
     diagnosis_codes: Mapped[list] = mapped_column(JSON, default=list)
     max_visits_per_year: Mapped[int | None]
+
+
+class StandardBenefit(PayerItem, Base):
+    """A payer's standard benefits for a span of time (domain 3.4).
+
+    The cost-sharing terms (deductible, coinsurance, copays) are those of a primary plan such
+    as Original Medicare Part B; a Medicare Supplement plan's entry instead says what it pays
+    of the Part B cost sharing (the supplement terms). Amounts left empty are unknown.
+    """
+
+    __tablename__ = "standard_benefits"
+
+    deductible: Mapped[Decimal | None] = mapped_column(Numeric(14, 4))
+    coinsurance: Mapped[Decimal | None] = mapped_column(Numeric(6, 4))
+    coinsurance_by_category: Mapped[dict] = mapped_column(JSON, default=dict)
+    copays: Mapped[dict] = mapped_column(JSON, default=dict)
+    out_of_pocket_max: Mapped[Decimal | None] = mapped_column(Numeric(14, 4))
+    pays_part_b_deductible: Mapped[bool | None] = mapped_column(Boolean)
+    coinsurance_share: Mapped[Decimal | None] = mapped_column(Numeric(6, 4))
+    office_visit_copay: Mapped[Decimal | None] = mapped_column(Numeric(14, 4))

@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from costapi import pricing
 from costapi.db import session
-from costapi.models import Discount, Payer, Plan, Policy, Program, Rate, Service
+from costapi.models import Discount, Payer, Plan, Policy, Program, Rate, Service, StandardBenefit
 from costapi.services import engine_inputs as to_engine
 from costapi.services.calendar import engine_calendar
 from costapi.services.errors import Invalid
@@ -70,7 +70,9 @@ def _plan(row):
 def _payers(codes):
     rows = live_rows(Payer, codes)
     rates, policies = items_by_payer(Rate, list(rows)), items_by_payer(Policy, list(rows))
-    return {code: Rule(to_engine.payer_input(row, rates.get(code, []), policies.get(code, [])),
+    standard = items_by_payer(StandardBenefit, list(rows))
+    return {code: Rule(to_engine.payer_input(row, rates.get(code, []), policies.get(code, []),
+                                             standard.get(code, [])),
                        row.id, row.version)
             for code, row in rows.items()}
 
