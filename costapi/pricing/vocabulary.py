@@ -15,7 +15,8 @@ CATEGORIES = (
     "other",
 )
 MODALITIES = ("esketamine_nasal", "ketamine_iv", "ketamine_im", "ketamine_oral", "kap", "other")
-PAYER_KINDS = ("commercial", "medicare", "medicare_advantage", "medicaid", "other")
+PAYER_KINDS = ("commercial", "medicare", "medicare_advantage", "medicaid", "medicare_supplement",
+               "other")
 PHASE_KINDS = ("intake", "induction", "maintenance", "follow_up")
 AUTHORIZATION_STATES = ("approved", "pending", "denied", "not_requested")
 NETWORKS = ("in", "out")
@@ -34,6 +35,7 @@ PAYER_KIND_NAMES = {
     "medicare": "Medicare",
     "medicare_advantage": "Medicare Advantage plans",
     "medicaid": "Medicaid",
+    "medicare_supplement": "Medicare Supplement (Medigap) plans",
     "other": "this kind of plan",
 }
 COVERAGE_LABELS = {
