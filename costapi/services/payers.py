@@ -1,9 +1,11 @@
-"""Payers: a replace keeps equal rates and policies (and their ids), supersedes the rest."""
+"""Payers: a replace keeps equal rates, policies and standard benefits (and their ids),
+supersedes the rest."""
 from sqlalchemy import select
 
 from costapi.db import session
-from costapi.models import Payer, Policy, Rate
+from costapi.models import Payer, Policy, Rate, StandardBenefit
 from costapi.models.versioned import utcnow
+from costapi.pricing.money import decimal_text
 from costapi.services.catalog import live_service_codes
 from costapi.services.errors import Invalid
 from costapi.services.rules import RuleStore
@@ -13,10 +15,17 @@ POLICY_FIELDS = (
     "modality", "service", "category", "covered", "reason", "prior_authorization",
     "diagnosis_codes", "max_visits_per_year", "effective_from", "effective_to",
 )
+STANDARD_FIELDS = (
+    "effective_from", "effective_to", "deductible", "coinsurance", "coinsurance_by_category",
+    "copays", "out_of_pocket_max", "pays_part_b_deductible", "coinsurance_share",
+    "office_visit_copay",
+)
+STANDARD_MAPS = ("coinsurance_by_category", "copays")  # {category: amount}, stored as text
 
 
 def current_items(model, payer_codes):
-    """The current (not superseded) rates or policies of these payers, oldest first."""
+    """The current (not superseded) rates, policies or standard benefits of these payers,
+    oldest first."""
     return session.scalars(
         select(model)
         .where(model.payer_code.in_(payer_codes), model.superseded_at.is_(None))
@@ -33,16 +42,20 @@ def items_by_payer(model, payer_codes):
 
 
 def views(rows):
-    """Payer rows as plain dicts with their current rates and policies (the API's payer shape).
+    """Payer rows as plain dicts with their current rates, policies and standard benefits
+    (the API's payer shape).
 
     One query per table for the whole page.
     """
     codes = [row.code for row in rows]
     rates, policies = items_by_payer(Rate, codes), items_by_payer(Policy, codes)
+    standard = items_by_payer(StandardBenefit, codes)
     return [
         {**{key: getattr(row, key) for key in sorted(payers.columns)},
          "rates": [_item(rate, RATE_FIELDS) for rate in rates.get(row.code, [])],
-         "policies": [_item(policy, POLICY_FIELDS) for policy in policies.get(row.code, [])]}
+         "policies": [_item(policy, POLICY_FIELDS) for policy in policies.get(row.code, [])],
+         "standard_benefits": [_item(entry, STANDARD_FIELDS)
+                               for entry in standard.get(row.code, [])]}
         for row in rows
     ]
 
@@ -91,9 +104,18 @@ def _check_services(data):
         raise Invalid.at((), errors)
 
 
+def _stored_standard(entry):
+    """A standard benefits entry as stored: the per-category maps hold amounts as text."""
+    return {**entry, **{key: {category: decimal_text(amount)
+                              for category, amount in (entry.get(key) or {}).items()}
+                        for key in STANDARD_MAPS}}
+
+
 def _write_items(payer, data):
     _sync(Rate, RATE_FIELDS, payer.code, data["rates"])
     _sync(Policy, POLICY_FIELDS, payer.code, data["policies"])
+    _sync(StandardBenefit, STANDARD_FIELDS, payer.code,
+          [_stored_standard(entry) for entry in data.get("standard_benefits", [])])
     session.flush()
 
 
