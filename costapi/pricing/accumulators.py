@@ -1,7 +1,10 @@
 """Deductible and out-of-pocket accumulators, individual and embedded family (3.4)."""
 
-from .inputs import Benefits, NetworkBenefits
+from .benefit_years import YearTerms
+from .inputs import Amounts
 from .money import UNLIMITED, ZERO, optional_cents
+
+NOTHING_MET = Amounts()
 
 
 class Accumulators:
@@ -15,28 +18,32 @@ class Accumulators:
     only their minimum needs keeping: min(a - x, b - x) = min(a, b) - x.
     """
 
-    __slots__ = ("deductible_left", "out_of_pocket_left", "new_year_deductible", "new_year_oop")
+    __slots__ = ("deductible_left", "out_of_pocket_left")
 
-    def __init__(self, benefits: Benefits | NetworkBenefits):
-        family = benefits.family
+    def __init__(self, year: YearTerms, met=None):
+        """`met`: the member's met amounts on the start date (Benefits or NetworkBenefits:
+        deductible_met, out_of_pocket_met, family); None: a new plan year, nothing met."""
+        self.start_year(year, met)
+
+    def start_year(self, year: YearTerms, met=None) -> None:
+        family = year.family
         family_deductible = None if family is None else family.deductible
         deductible = optional_cents(
-            benefits.deductible, ZERO if family_deductible is None else UNLIMITED
+            year.get("deductible"), ZERO if family_deductible is None else UNLIMITED
         )
         family_deductible = optional_cents(family_deductible, UNLIMITED)
-        out_of_pocket = optional_cents(benefits.out_of_pocket_max, UNLIMITED)
+        out_of_pocket = optional_cents(year.get("out_of_pocket_max"), UNLIMITED)
         family_out_of_pocket = optional_cents(
             None if family is None else family.out_of_pocket_max, UNLIMITED
         )
-        self.new_year_deductible = min(deductible, family_deductible)
-        self.new_year_oop = min(out_of_pocket, family_out_of_pocket)
+        family_met = (met and met.family) or NOTHING_MET
         self.deductible_left = min(
-            deductible - optional_cents(benefits.deductible_met, ZERO),
-            family_deductible - optional_cents(family and family.deductible_met, ZERO),
+            deductible - optional_cents(met and met.deductible_met, ZERO),
+            family_deductible - optional_cents(family_met.deductible_met, ZERO),
         )
         self.out_of_pocket_left = min(
-            out_of_pocket - optional_cents(benefits.out_of_pocket_met, ZERO),
-            family_out_of_pocket - optional_cents(family and family.out_of_pocket_met, ZERO),
+            out_of_pocket - optional_cents(met and met.out_of_pocket_met, ZERO),
+            family_out_of_pocket - optional_cents(family_met.out_of_pocket_met, ZERO),
         )
 
     def deductible_remaining(self):
@@ -51,8 +58,3 @@ class Accumulators:
         """Amounts the member paid toward the deductible and the OOP maximum."""
         self.deductible_left -= deductible
         self.out_of_pocket_left -= out_of_pocket
-
-    def reset(self) -> None:
-        """A new plan year: nothing met."""
-        self.deductible_left = self.new_year_deductible
-        self.out_of_pocket_left = self.new_year_oop

@@ -5,20 +5,23 @@ from datetime import date
 from decimal import Decimal
 
 from .accumulators import Accumulators
-from .assistance import ProgramLedger, apply_programs, usable_programs
+from .assistance import ProgramLedger, apply_programs, payer_kinds, usable_programs
+from .benefit_years import BenefitYears, YearClock
 from .cost_sharing import copay_part, deductible_and_coinsurance
-from .coverage import DIAGNOSIS, EXCLUSION, VISIT_LIMIT
+from .coverage import DIAGNOSIS, EXCLUSION, VISIT_LIMIT, count_visit, first_in_effect
 from .inputs import EstimateInput, Insurance
 from .lines import LineDraft, VisitDraft, cash_line, covered_line
 from .money import ZERO, cents
 from .notices import Notices
-from .plan_years import anniversary, plan_year_of
 from .rollups import net_patient_cost
 from .schedule import PlannedPhase, ScheduledPhase
+from .secondary import secondary_terms
 from .strategy import Pricing
 from .terms import LineTerms, insured_lines
 
 NO_OUT_OF_NETWORK_PAYERS = ("medicare", "medicaid")
+OUT_OF_NETWORK_MAPS = ("coinsurance_by_category",)  # no copays out of network (3.5)
+NO_COPAYS: dict = {}
 REFUSAL_NOTICES = {
     EXCLUSION: "not_covered",
     DIAGNOSIS: "diagnosis_not_covered",
@@ -44,43 +47,43 @@ class InsuredPricing(Pricing):
         self.accumulator_program = benefits.accumulator_program
         self.visits_used = {pid: int(n) for pid, n in benefits.visits_used.items()}
         self.setup = Notices()
-        copays = {}
         if self.in_network:
             self.network_benefits = benefits
-            copays = {c: cents(Decimal(v)) for c, v in benefits.copays.items() if v is not None}
             self.reimburses = False
+            self.years = BenefitYears(benefits, insurance.payer.standard_benefits,
+                                      self.plan_year_start, inp.start_date)  # fmt: skip
+            self.years.check_met("coverage.benefits")
         else:
             self.network_benefits = benefits.out_of_network
             self.reimburses = (
                 self.network_benefits is not None and kind not in NO_OUT_OF_NETWORK_PAYERS
             )
+            self.years = BenefitYears(self.network_benefits, (), self.plan_year_start,
+                                      inp.start_date, maps=OUT_OF_NETWORK_MAPS)  # fmt: skip
             self.setup.add("out_of_network")
             if not self.reimburses:
                 cause = kind if kind in NO_OUT_OF_NETWORK_PAYERS else "no_benefits"
                 self.setup.add("out_of_network_no_reimbursement", detail=cause)
-        coinsurance = self.network_benefits and self.network_benefits.coinsurance
-        self.coinsurance = Decimal(coinsurance or 0)
+            else:
+                self.years.check_met("coverage.benefits.out_of_network")
         plan_kinds = inp.plan.payer_kinds
         if plan_kinds and kind not in plan_kinds:  # 3.2 step 8
             self.setup.add("plan_not_for_payer", detail=plan_kinds)
+        self.secondary = secondary_terms(insurance, inp.plan.modality, self.plan_year_start,
+                                         inp.start_date)  # fmt: skip
         self.programs = usable_programs(insurance, self.setup)
-        self.lines = insured_lines(
-            phases,
-            inp.services,
-            inp.plan.modality,
-            insurance,
-            copays,
-            self.programs,
-        )
+        self.lines = insured_lines(phases, inp.services, inp.plan.modality, insurance,
+                                   self.programs)  # fmt: skip
         self.last_pass = None  # (drafts, Adjudication) of the latest price(), for extend()
         self.inp, self.phases = inp, phases
         self.candidates = ()
         if self.in_network and insurance.available_programs:
             requested = {program.code for program in insurance.programs}
+            kinds = payer_kinds(insurance)
             self.candidates = tuple(
                 program for program in insurance.available_programs
                 if program.code not in requested
-                and (not program.payer_kinds or kind in program.payer_kinds)
+                and (not program.payer_kinds or kinds <= set(program.payer_kinds))
             )  # fmt: skip
 
     def price(self, scheduled: tuple[ScheduledPhase, ...], notices: Notices) -> list[VisitDraft]:
@@ -132,26 +135,28 @@ class Adjudication:
     def __init__(self, pricing: InsuredPricing, notices: Notices):
         self.pricing = pricing
         self.notices = notices
-        shares_cost = pricing.in_network or pricing.reimburses
-        self.accumulators = Accumulators(pricing.network_benefits) if shares_cost else None
+        self.shares_cost = pricing.in_network or pricing.reimburses
+        self.accumulators = None
         self.ledger = ProgramLedger(pricing.programs, pricing.start_date)
-        self.year = None
-        self.next_year = None
+        self.clock = YearClock(pricing.years)
+        self.year = None  # the plan year index of the current visit
+        self.terms = None  # its YearTerms
         self.visit_counts: dict[int, int] = {}
+        self.secondary = None if pricing.secondary is None else pricing.secondary.start()
 
     def visit(self, day: date, phase: str) -> VisitDraft:
-        if self.year is None:
-            self._enter_plan_year(day)
-            self.visit_counts = dict(self.pricing.visits_used)
-        elif day >= self.next_year:
-            self._enter_plan_year(day)
-            if self.accumulators is not None:
-                self.accumulators.reset()
-            self.visit_counts = {}
-            start = anniversary(self.pricing.plan_year_start, self.year)
-            self.notices.add("plan_year_reset", start, day=start)
+        turned = self.clock.turn(day, self.notices)
+        if turned is not None:
+            self.terms, first = turned
+            self.year = self.clock.index
+            met = self.pricing.network_benefits if first else None
+            if self.shares_cost:
+                self.accumulators = Accumulators(self.terms, met)
+            self.visit_counts = dict(self.pricing.visits_used) if first else {}
         terms = self.pricing.lines[phase]
         lines = self._lines(day, terms)
+        if self.secondary is not None:
+            self.secondary.pay(day, lines, terms, self.notices)
         if self.ledger.programs:
             share, paid_for = apply_programs(lines, terms, self.ledger, day, self.notices)
             if share and self.pricing.accumulator_program:
@@ -160,34 +165,28 @@ class Adjudication:
                 self.accumulators.add(-min(share, deductible_parts), -share)
         return VisitDraft(day, phase, self.year, lines, terms)
 
-    def _enter_plan_year(self, day: date) -> None:
-        plan_year_start = self.pricing.plan_year_start
-        self.year = plan_year_of(plan_year_start, day)
-        self.next_year = anniversary(plan_year_start, self.year + 1)
-
     def _lines(self, day: date, items: tuple[LineTerms, ...]) -> list[LineDraft]:
         """Adjudicate one visit's lines in the order the visit lists them."""
         pricing = self.pricing
         notices = self.notices
         accumulators = self.accumulators
-        coinsurance = pricing.coinsurance
+        year = self.terms
+        copays = year.maps.get("copays", NO_COPAYS)
+        by_category = year.maps["coinsurance_by_category"]
+        coinsurance = Decimal(year.get("coinsurance") or 0)
         in_network = pricing.in_network
         ordinal = day.toordinal()
         counted: set[int] = set()
         copay_owed: dict[str, Decimal] = {}
         lines = []
         for terms in items:
-            policy = None
-            for candidate in terms.policies:  # step 1: the most specific in effect
-                if candidate.starts <= day <= candidate.ends:
-                    policy = candidate
-                    break
+            policy = first_in_effect(terms.policies, day)  # step 1: the most specific
             policy_id = None
             if policy is not None:
                 policy_id = policy.id
                 reason = policy.refusal  # steps 2-4
                 if reason is None and policy.max_visits is not None:
-                    reason = self._count_visit(policy, counted)  # step 5
+                    reason = count_visit(policy, self.visit_counts, counted)  # step 5
                 if reason is not None:
                     lines.append(self._not_covered(terms, policy, reason, day))  # step 6
                     continue
@@ -196,17 +195,20 @@ class Adjudication:
                 if ordinal > policy.authorized_through:
                     notices.tally("prior_authorization_required", policy_id, terms.cash,
                                   day=day, policy_id=policy_id)  # fmt: skip
+            category = terms.category
             if in_network:  # 3.3 allowed: the rate in effect, else the default; 3.4
                 allowed, rate_id = terms.default_allowed, None
                 for rate in terms.rates:
                     if rate.starts <= day <= rate.ends:
                         allowed, rate_id = rate.allowed, rate.id
                         break
-                copay = terms.copay
+                copay = copays.get(category)
                 if copay is not None:
-                    owed = copay_owed.get(terms.category, copay)
+                    owed = copay_owed.get(category)
+                    if owed is None:
+                        owed = cents(Decimal(copay))
                     paid = copay_part(allowed, owed, accumulators)
-                    copay_owed[terms.category] = owed - paid
+                    copay_owed[category] = owed - paid
                     line = covered_line(
                         terms,
                         allowed=allowed,
@@ -217,8 +219,9 @@ class Adjudication:
                         rate_id=rate_id,
                     )
                 else:
-                    deductible, share = deductible_and_coinsurance(allowed, coinsurance,
-                                                                   accumulators)  # fmt: skip
+                    rate = by_category.get(category)
+                    rate = coinsurance if rate is None else Decimal(rate)
+                    deductible, share = deductible_and_coinsurance(allowed, rate, accumulators)
                     paid = deductible + share
                     line = covered_line(
                         terms,
@@ -232,7 +235,9 @@ class Adjudication:
                     )
             elif accumulators is not None:  # 3.5 out of network, reimbursed
                 allowed = terms.out_of_network_allowed
-                deductible, share = deductible_and_coinsurance(allowed, coinsurance, accumulators)
+                rate = by_category.get(category)
+                rate = coinsurance if rate is None else Decimal(rate)
+                deductible, share = deductible_and_coinsurance(allowed, rate, accumulators)
                 line = covered_line(
                     terms,
                     allowed=allowed,
@@ -253,17 +258,6 @@ class Adjudication:
                 )
             lines.append(line)
         return lines
-
-    def _count_visit(self, policy, counted: set[int]) -> str | None:
-        """Step 5: the visit counts toward the policy's limit once, if there is room."""
-        if policy.id in counted:
-            return None
-        used = self.visit_counts.get(policy.id, 0)
-        if used >= policy.max_visits:
-            return VISIT_LIMIT
-        self.visit_counts[policy.id] = used + 1
-        counted.add(policy.id)
-        return None
 
     def _not_covered(self, terms, policy, reason: str, day: date) -> LineDraft:
         """Step 6: the patient pays the cash price; nothing counts toward the accumulators."""

@@ -24,18 +24,29 @@ class ProgramTerms:
     used_before: Decimal
 
 
+def payer_kinds(insurance: Insurance) -> set[str]:
+    """The kinds of every payer of the estimate: the primary and any secondary (3.6)."""
+    kinds = {insurance.payer.kind}
+    if insurance.secondary is not None:
+        kinds.add(insurance.secondary.payer.kind)
+    return kinds
+
+
 def usable_programs(insurance: Insurance, notices: Notices) -> tuple[ProgramTerms, ...]:
-    """The requested programs that can pay, in request order; warns about the others."""
+    """The requested programs that can pay, in request order; warns about the others. A
+    program that names payer kinds pays only when every payer of the estimate is of one."""
     usable = []
-    kind = insurance.payer.kind
+    kinds = payer_kinds(insurance)
     for program in insurance.programs:
+        refused = sorted(kinds - set(program.payer_kinds)) if program.payer_kinds else ()
         if insurance.network == "out":
             notices.add(
                 "assistance_not_applicable",
                 program.code,
                 detail=f"The {program.name} does not apply to out-of-network care.",
             )
-        elif program.payer_kinds and kind not in program.payer_kinds:
+        elif refused:
+            kind = insurance.payer.kind if insurance.payer.kind in refused else refused[0]
             plans = PAYER_KIND_NAMES.get(kind, "this kind of plan")
             notices.add(
                 "assistance_not_applicable",

@@ -36,6 +36,27 @@ class PolicyTerms:
     max_visits: int | None
 
 
+def count_visit(policy: PolicyTerms, counts: dict[int, int], counted: set[int]) -> str | None:
+    """Step 5: a visit counts toward the policy's yearly limit once (`counted`: the policies
+    this visit has counted for); VISIT_LIMIT when there is no room left."""
+    if policy.id in counted:
+        return None
+    used = counts.get(policy.id, 0)
+    if used >= policy.max_visits:
+        return VISIT_LIMIT
+    counts[policy.id] = used + 1
+    counted.add(policy.id)
+    return None
+
+
+def first_in_effect(policies: tuple[PolicyTerms, ...], day: date) -> PolicyTerms | None:
+    """Step 1: of a line's ranked candidate policies, the first in effect on the day."""
+    for policy in policies:
+        if policy.starts <= day <= policy.ends:
+            return policy
+    return None
+
+
 def specificity(policy: Policy) -> int:
     """4 if the service is set + 2 if the category is set + 1 if the modality is set."""
     return 4 * bool(policy.service) + 2 * bool(policy.category) + bool(policy.modality)
@@ -109,9 +130,11 @@ def ranked(policies: Iterable[Policy]) -> list[Policy]:
     )
 
 
-def ranked_policies(insurance: Insurance) -> tuple[PolicyTerms, ...]:
-    """The payer's policies as they apply to this estimate, most specific first."""
-    return tuple(policy_terms(policy, insurance) for policy in ranked(insurance.payer.policies))
+def ranked_policies(insurance: Insurance, payer=None) -> tuple[PolicyTerms, ...]:
+    """The payer's policies (`payer`: another payer's, such as a secondary's) as they apply
+    to this estimate's diagnosis and authorization, most specific first."""
+    policies = (payer or insurance.payer).policies
+    return tuple(policy_terms(policy, insurance) for policy in ranked(policies))
 
 
 def candidate_policies(

@@ -36,11 +36,12 @@ class Notices:
         if key not in self._drafts:
             self._drafts[key] = _Draft(code, amount, day, month, policy_id, detail, payer)
 
-    def tally(self, code, subject, amount, *, day=None, policy_id=None, detail=None):
+    def tally(self, code, subject, amount, *, day=None, policy_id=None, detail=None, payer=None):
         """Like add(), but a repeat adds its amount to the first one's."""
         draft = self._drafts.get((code, subject))
         if draft is None:
-            self._drafts[(code, subject)] = _Draft(code, amount, day, None, policy_id, detail)
+            self._drafts[(code, subject)] = _Draft(code, amount, day, None, policy_id, detail,
+                                                   payer)
         else:
             draft.amount += amount
 
@@ -147,9 +148,60 @@ def _assistance_exhausted(d: _Draft) -> str:
 
 
 def _plan_year_reset(d: _Draft) -> str:
+    if d.payer:  # a secondary's year
+        return (
+            f"The benefit year of your {d.detail} starts again on {long_date(d.date)}: what "
+            "it has counted toward its limits starts over from zero."
+        )
     return (
         f"Your plan year starts again on {long_date(d.date)}: your deductible and "
         "out-of-pocket maximum start over from zero."
+    )
+
+
+AMOUNT_WORDS = {
+    "deductible": "the deductible",
+    "out_of_pocket_max": "the out-of-pocket maximum",
+    "coinsurance": "the coinsurance",
+    "family": "the family amounts",
+    "pays_part_b_deductible": "whether it pays the Part B deductible",
+    "coinsurance_share": "the share of coinsurance it pays",
+    "office_visit_copay": "the office-visit copay",
+}
+MAP_WORDS = {"copays": "copay", "coinsurance_by_category": "coinsurance"}
+
+
+def _amount_words(name: str) -> str:
+    """deductible -> the deductible; copays.office_visit -> the office visit copay."""
+    if "." in name:
+        kind, category = name.split(".", 1)
+        return f"the {category.replace('_', ' ')} {MAP_WORDS[kind]}"
+    return AMOUNT_WORDS.get(name, name.replace("_", " "))
+
+
+def _next_year_assumed(d: _Draft) -> str:
+    name, carried = d.detail
+    whose = f"your {name}" if d.payer else "your plan"
+    return (
+        f"The benefits of {whose} for the year starting {long_date(d.date)} are not known "
+        f"yet: this estimate assumes {_in_words([_amount_words(n) for n in carried])} will "
+        "not change."
+    )
+
+
+def _medicaid_crossover(d: _Draft) -> str:
+    return (
+        f"{d.detail} is expected to pay {dollars(d.amount)} of the cost sharing your primary "
+        "plan leaves to you. Many states pay such claims at their own, lower rate; the "
+        "clinic then writes off the difference, and what you pay stays the same."
+    )
+
+
+def _secondary_may_cover(d: _Draft) -> str:
+    return (
+        f"Your primary plan does not cover some of these services ({dollars(d.amount)} at "
+        f"cash prices), but your {d.detail} may; ask the clinic to bill it. This estimate "
+        "does not count on it."
     )
 
 
@@ -215,4 +267,7 @@ MESSAGES = {
     "plan_not_for_payer": _plan_not_for_payer,
     "program_available": _program_available,
     "discount_available": _discount_available,
+    "next_year_benefits_assumed": _next_year_assumed,
+    "medicaid_crossover": _medicaid_crossover,
+    "secondary_may_cover": _secondary_may_cover,
 }

@@ -39,7 +39,6 @@ class LineTerms:
     rates: tuple[RateTerms, ...] = ()
     default_allowed: Decimal = ZERO
     out_of_network_allowed: Decimal = ZERO
-    copay: Decimal | None = None
     programs: tuple[int, ...] = ()
 
 
@@ -91,10 +90,10 @@ def insured_lines(
     services: Mapping[str, Service],
     modality: str,
     insurance: Insurance,
-    copays: Mapping[str, Decimal],
     programs: tuple,
 ) -> dict[str, tuple[LineTerms, ...]]:
-    """Line terms per phase name, with policies, rates, copay and programs."""
+    """Line terms per phase name, with policies, rates and programs (copays and
+    coinsurance depend on the plan year: benefit_years)."""
     payer = insurance.payer
     policies = ranked_policies(insurance)
     rates_by_service: dict[str, list[Rate]] = {}
@@ -134,7 +133,6 @@ def insured_lines(
             ),
             default_allowed=charge if percent is None else cents(charge * percent),
             out_of_network_allowed=charge if out_percent is None else cents(charge * out_percent),
-            copay=copays.get(category),
             programs=tuple(
                 index
                 for index, program in enumerate(programs)

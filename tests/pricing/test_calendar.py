@@ -65,7 +65,9 @@ def test_plan_years_follow_final_dates():
     result = run(plan(three), start=date(2027, 12, 17), calendar=CLINIC,
                  coverage=insured(deductible="500.00", coinsurance="0.20"))
     assert dates(result) == ["2027-12-17", "2027-12-27", "2028-01-03"]
-    assert [w["code"] for w in result["warnings"]] == ["plan_year_reset"]
+    # the typed deductible and coinsurance are carried into 2028 (no next_plan_year)
+    assert [w["code"] for w in result["warnings"]] == ["plan_year_reset",
+                                                       "next_year_benefits_assumed"]
     assert result["warnings"][0]["date"] == "2028-01-01"
     assert [y["start"] for y in result["plan_years"]] == ["2027-01-01", "2028-01-01"]
     # allowed 424 per visit (360 + 64): visit 1 pays 424, visit 2 the rest of the 500

@@ -252,8 +252,10 @@ CASES = [
             "plan_years.1.insurance_pays": "135.00",  # 160 - 25; J3490 all deductible
             "plan_years.1.copay": "25.00",
             "totals.patient_pays": "204.60",  # 115.60 + 89
-            "warnings": ["plan_year_reset"],
+            # no next_plan_year and no standard benefits: this year's amounts carry over (3.4)
+            "warnings": ["plan_year_reset", "next_year_benefits_assumed"],
             "warning:plan_year_reset": {"date": "2027-07-01"},
+            "warning:next_year_benefits_assumed": {"date": "2027-07-01"},
         },
         id="series-across-plan-year-with-copay",
     ),
@@ -290,7 +292,8 @@ CASES = [
             "plan_years.0.patient_pays": "502.40",  # 42.40 + 460
             "plan_years.1.patient_pays": "544.80",  # 2 x 42.40 + 460
             "plan_years.1.visits": 3,
-            "warnings": ["visit_limit", "plan_year_reset", "visit_limit"],
+            "warnings": ["visit_limit", "plan_year_reset", "next_year_benefits_assumed",
+                         "visit_limit"],  # the 0.10 coinsurance carried into 2028
             "warning:visit_limit:0": {"date": "2027-12-27", "policy_id": 7, "amount": "460.00"},
             "warning:visit_limit:1": {"date": "2028-01-17", "policy_id": 7},
             "warning:plan_year_reset": {"date": "2028-01-01"},
