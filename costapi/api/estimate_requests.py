@@ -3,6 +3,7 @@ from marshmallow import Schema, ValidationError, fields, validate, validates_sch
 
 from costapi.api.fields import ByName, Code, Flag, Fraction, Money, Pattern
 from costapi.api.payers import DIAGNOSIS_PATTERN
+from costapi.pricing.inputs import SECONDARY_METHODS
 from costapi.pricing.vocabulary import AUTHORIZATION_STATES, CATEGORIES, COVERAGE_TYPES, NETWORKS
 from costapi.services.errors import Invalid
 from costapi.services.request_rules import (
@@ -15,8 +16,10 @@ from costapi.services.request_rules import (
 
 INSURANCE_ONLY = ("payer", "benefits", "eligibility_check", "diagnosis_codes",
                   "prior_authorization", "prior_authorization_through", "programs",
-                  "programs_used")
+                  "programs_used", "secondary")
 SELF_PAY_ONLY = ("household_income", "household_size", "discounts")
+SECONDARY_IN_NETWORK = "Secondary coverage is modelled in network only."
+SAME_PAYER = "The secondary payer must be another payer than the primary."
 
 
 class PhaseOverrideSchema(Schema):
@@ -31,6 +34,27 @@ class PhaseOverrideSchema(Schema):
             raise ValidationError("Give interval_days or per_week, not both.", "per_week")
 
 
+def _met_within_totals(data):
+    over = met_over_total(data)
+    if over:
+        raise ValidationError({met: [f"{met} may not exceed {total}."]
+                               for met, total in over.items()})
+
+
+def _by_category(values, **kwargs):
+    return ByName(keys=fields.String(validate=validate.OneOf(CATEGORIES)), values=values,
+                  **kwargs)
+
+
+def _copays():
+    return _by_category(Money())
+
+
+def _coinsurance_by_category():
+    return _by_category(Fraction(), metadata={
+        "description": "A category's own coinsurance; other lines use coinsurance."})
+
+
 class AmountsSchema(Schema):
     deductible = Money(allow_none=True)
     deductible_met = Money()
@@ -39,29 +63,167 @@ class AmountsSchema(Schema):
 
     @validates_schema
     def met_within_totals(self, data, **kwargs):
-        over = met_over_total(data)
-        if over:
-            raise ValidationError({met: [f"{met} may not exceed {total}."]
-                                   for met, total in over.items()})
+        _met_within_totals(data)
+
+
+class YearFamilySchema(Schema):
+    """A later plan year's family amounts (its met amounts start at 0)."""
+
+    deductible = Money(allow_none=True)
+    out_of_pocket_max = Money(allow_none=True)
+
+
+class NetworkYearSchema(Schema):
+    """`out_of_network.next_plan_year`: the amounts of every later plan year (domain 3.4);
+    an amount left out comes from the first year."""
+
+    deductible = Money(allow_none=True)
+    out_of_pocket_max = Money(allow_none=True)
+    coinsurance = Fraction(allow_none=True)
+    coinsurance_by_category = _coinsurance_by_category()
+    family = fields.Nested(YearFamilySchema, allow_none=True)
+
+
+class YearSchema(NetworkYearSchema):
+    """`benefits.next_plan_year`: the amounts of every later plan year (domain 3.4); an amount
+    left out comes from the payer's standard benefits of that year, else from the first year.
+    No met amounts: they start at 0 in a later year."""
+
+    copays = _copays()
 
 
 class NetworkBenefitsSchema(AmountsSchema):
     coinsurance = Fraction(allow_none=True)
+    coinsurance_by_category = _coinsurance_by_category()
     family = fields.Nested(AmountsSchema, allow_none=True)
+    next_plan_year = fields.Nested(NetworkYearSchema, allow_none=True)
 
 
-class BenefitsSchema(NetworkBenefitsSchema):
+class InNetworkBenefitsSchema(NetworkBenefitsSchema):
+    """The in-network terms: a primary's benefits less `out_of_network` and
+    `accumulator_program`, and a secondary's of method `standard` or `non_duplication`."""
+
     plan_year_start = fields.Date(allow_none=True)
-    copays = ByName(keys=fields.String(validate=validate.OneOf(CATEGORIES)),
-                         values=Money())
-    out_of_network = fields.Nested(NetworkBenefitsSchema, allow_none=True)
-    accumulator_program = Flag()
+    copays = _copays()
     visits_used = ByName(
         keys=fields.String(validate=Pattern(r"^[1-9][0-9]{0,9}$",
                                                     error="A policy id.")),
         values=fields.Integer(strict=True, validate=validate.Range(0, 366)),
         metadata={"description": "Visits already used this plan year, per policy id."},
     )
+    next_plan_year = fields.Nested(YearSchema, allow_none=True)
+
+
+class BenefitsSchema(InNetworkBenefitsSchema):
+    out_of_network = fields.Nested(NetworkBenefitsSchema, allow_none=True)
+    accumulator_program = Flag()
+
+
+class SupplementYearSchema(Schema):
+    """A Medicare Supplement plan's terms of a calendar year (domain 3.7)."""
+
+    pays_part_b_deductible = Flag()
+    coinsurance_share = Fraction()
+    office_visit_copay = Money()
+    out_of_pocket_max = Money(allow_none=True)
+
+
+class SupplementSchema(SupplementYearSchema):
+    """`secondary.benefits` of method `supplement`; a term left out comes from the payer's
+    standard benefits, else the default (false, "1", "0.00", no limit)."""
+
+    out_of_pocket_met = Money()
+    next_plan_year = fields.Nested(SupplementYearSchema, allow_none=True)
+
+    @validates_schema
+    def met_within_totals(self, data, **kwargs):
+        _met_within_totals(data)
+
+
+class MedicaidSchema(Schema):
+    """`secondary.benefits` of method `medicaid`: the most the patient pays a visit."""
+
+    copay_per_visit = Money()
+
+
+SECONDARY_BENEFITS = {"supplement": SupplementSchema, "medicaid": MedicaidSchema,
+                      "standard": InNetworkBenefitsSchema,
+                      "non_duplication": InNetworkBenefitsSchema}
+UNKNOWN_FIELD = Schema._default_error_messages["unknown"]
+
+
+class SecondaryYearSchema(YearSchema, SupplementYearSchema):
+    """Every method's `next_plan_year` terms (documentation only)."""
+
+
+class SecondaryBenefitsSchema(InNetworkBenefitsSchema, SupplementSchema, MedicaidSchema):
+    """Every method's terms together, for the documentation; a request gives only those of
+    its method: `supplement` (pays_part_b_deductible, coinsurance_share, office_visit_copay,
+    out_of_pocket_max, out_of_pocket_met, next_plan_year), `medicaid` (copay_per_visit),
+    `standard` / `non_duplication` (the in-network benefits)."""
+
+    next_plan_year = fields.Nested(SecondaryYearSchema, allow_none=True)
+
+
+def _name_other_terms(messages, method, own, others):
+    """Unknown-field messages of `own`'s load that name another method's term say so."""
+    if not isinstance(messages, dict):
+        return messages
+    renamed = {}
+    for key, message in messages.items():
+        where = sorted({name for name, shape in others.items()
+                        if key in shape._declared_fields})
+        if message == [UNKNOWN_FIELD] and where:
+            owners = ", ".join(where[:-1]) + " or " + where[-1] if len(where) > 1 else where[0]
+            message = [f"Not a term of method {method!r} (but of {owners})."]
+        elif isinstance(message, dict) and isinstance(own._declared_fields.get(key),
+                                                      fields.Nested):
+            message = _name_other_terms(
+                message, method, own._declared_fields[key].nested,
+                {name: shape._declared_fields[key].nested for name, shape in others.items()
+                 if isinstance(shape._declared_fields.get(key), fields.Nested)})
+        renamed[key] = message
+    return renamed
+
+
+class SecondaryBenefits(fields.Nested):
+    """`secondary.benefits`: loaded with the schema of the secondary's `method` (a term of
+    another method is refused, naming it); documented as every method's terms together."""
+
+    def __init__(self, **kwargs):
+        super().__init__(SecondaryBenefitsSchema, **kwargs)
+
+    def _deserialize(self, value, attr, data, partial=None, **kwargs):
+        method = data.get("method") if isinstance(data, dict) else None
+        own = SECONDARY_BENEFITS.get(method) if isinstance(method, str) else None
+        if own is None:  # the method's own error says what to fix; the types are checked
+            return super()._deserialize(value, attr, data, partial=partial, **kwargs)
+        try:
+            return own().load(value, partial=partial)
+        except ValidationError as error:
+            others = {name: shape for name, shape in SECONDARY_BENEFITS.items()
+                      if shape is not own}
+            raise ValidationError(_name_other_terms(error.messages, method, own, others)
+                                  ) from None
+
+
+class SecondarySchema(Schema):
+    """`coverage.secondary` (domain 3.7): a second payer, in network only."""
+
+    payer = Code(metadata={"description": "Left out: the payer of eligibility_check."})
+    method = fields.String(required=True, validate=validate.OneOf(SECONDARY_METHODS))
+    benefits = SecondaryBenefits(metadata={
+        "description": "The terms of the method: supplement, medicaid, or the in-network "
+                       "benefits for standard and non_duplication."})
+    eligibility_check = fields.String(allow_none=True, validate=validate.Length(1, 36),
+                                      metadata={"description": "A stored check of the "
+                                                "secondary payer."})
+
+    @validates_schema
+    def payer_or_check(self, data, **kwargs):
+        if not data.get("payer") and not data.get("eligibility_check"):
+            raise ValidationError("Give the secondary payer or an eligibility_check of it.",
+                                  "payer")
 
 
 class CoverageSchema(Schema):
@@ -83,6 +245,7 @@ class CoverageSchema(Schema):
     household_size = fields.Integer(allow_none=True, strict=True,
                                     validate=validate.Range(1, 30))
     discounts = fields.List(Code(), validate=validate.Length(0, 10))
+    secondary = fields.Nested(SecondarySchema, allow_none=True)
 
     @validates_schema
     def fields_of_type(self, data, **kwargs):
@@ -95,6 +258,11 @@ class CoverageSchema(Schema):
             for name in SELF_PAY_ONLY:
                 if name in data:
                     errors[name] = ["Only for self-pay coverage."]
+            secondary = data.get("secondary")
+            if secondary and data.get("network") == "out":
+                errors["secondary"] = [SECONDARY_IN_NETWORK]
+            elif secondary and secondary.get("payer") and secondary["payer"] == data.get("payer"):
+                errors["secondary"] = {"payer": [SAME_PAYER]}
         elif data.get("type") == "self_pay":
             for name in INSURANCE_ONLY + ("network",):
                 if name in data and not (name == "network" and data[name] == "in"):

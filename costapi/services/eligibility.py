@@ -235,35 +235,66 @@ def merge(base, over):
     return merged
 
 
-def _met_within_totals(benefits, path=()):
+def _met_within_totals(benefits, path):
     for key, value in benefits.items():
         if isinstance(value, dict):
             _met_within_totals(value, (*path, key))
     over = met_over_total(benefits)
     if over:
         met_key, total_key = next(iter(over.items()))
-        raise Invalid.at(("coverage", "benefits", *path, met_key),
+        raise Invalid.at((*path, met_key),
                          f"{met_key} may not exceed {total_key} "
                          f"({decimal_text(benefits[total_key])} from the eligibility check).")
 
 
-def estimate_benefits(coverage, start_date):
-    """The benefits and warnings an estimate gets from `coverage.eligibility_check`."""
-    check = session.get(EligibilityCheck, coverage["eligibility_check"])
+def _usable_check(check_id, payer, path):
+    """The stored check `<path>.eligibility_check` names, active and for `payer` (None: any
+    payer), or a 422 naming that field."""
+    check = session.get(EligibilityCheck, check_id)
     problem = None
     if check is None:
         problem = "Unknown eligibility check."
-    elif check.payer_code != coverage["payer"]:
-        problem = f"The check is for payer {check.payer_code!r}, not {coverage['payer']!r}."
+    elif payer is not None and check.payer_code != payer:
+        problem = f"The check is for payer {check.payer_code!r}, not {payer!r}."
     elif check.status != "active":
         problem = "The check found the coverage inactive."
     if problem:
-        raise Invalid.at(("coverage", "eligibility_check"), problem)
+        raise Invalid.at((*path, "eligibility_check"), problem)
+    return check
+
+
+def check_payer(check_id, path=("coverage", "secondary")):
+    """The payer of the stored check `<path>.eligibility_check` names (a secondary may name
+    its payer by its check), or a 422 naming that field."""
+    return _usable_check(check_id, None, path).payer_code
+
+
+def _in_network(item):
+    return not (item.get("field") or "").startswith("out_of_network")
+
+
+def estimate_benefits(coverage, start_date, path=("coverage",), payer=None,
+                      plan_year_start=None, in_network_only=False):
+    """The benefits and warnings an estimate gets from `coverage.eligibility_check`.
+
+    `coverage`: the request's object at `path` (the coverage, or `coverage.secondary`), with
+    `eligibility_check` and optional explicit `benefits`, which override the check's field by
+    field. `payer`: the payer the check must be for (default: `coverage["payer"]`).
+    `plan_year_start`: the plan year's start when neither the request nor the check gives
+    one (default: January 1 of the start date's year). `in_network_only`: the check's
+    out-of-network benefits (and warnings about them) are left out.
+    """
+    payer = payer or coverage["payer"]
+    check = _usable_check(coverage["eligibility_check"], payer, path)
     explicit = coverage.get("benefits") or {}
     stored = selection.from_json(check.benefits)
-    warnings = _kept_warnings(check.warnings, explicit)
+    warnings = check.warnings
+    if in_network_only:
+        stored.pop("out_of_network", None)
+        warnings = [item for item in warnings if _in_network(item)]
+    warnings = _kept_warnings(warnings, explicit)
     plan_year_start = (explicit.get("plan_year_start", stored.get("plan_year_start"))
-                       or date(start_date.year, 1, 1))
+                       or plan_year_start or date(start_date.year, 1, 1))
     checked = as_utc(check.created_at).date()
     reset = anniversary(plan_year_start, plan_year_of(plan_year_start, start_date))
     if checked < reset <= start_date:
@@ -273,5 +304,34 @@ def estimate_benefits(coverage, start_date):
                                     f"eligibility check of {checked.isoformat()}: the amounts "
                                     "met so far start again at zero."})
     merged = merge(stored, explicit)
-    _met_within_totals(merged)
+    _met_within_totals(merged, (*path, "benefits"))
     return merged, tuple(warnings)
+
+
+CONFIRMS_ONLY = ("supplement", "medicaid")
+SECONDARY = ("coverage", "secondary")
+
+
+def secondary_benefits(secondary, start_date, payer, plan_year_start=None):
+    """The benefits and warnings the secondary gets from `coverage.secondary.eligibility_check`
+    (`payer`: the secondary payer's code, the request's or the check's).
+
+    The check must be for that payer and active, as the primary's (else a 422 naming
+    `coverage.secondary.eligibility_check`). For methods `standard` and `non_duplication`
+    the stored check's in-network benefits are the secondary's, explicit
+    `secondary.benefits` fields overriding them field by field; its plan year defaults to
+    the primary's (`plan_year_start`). For `supplement` and `medicaid` the check only
+    confirms active coverage: a 271's deductible, coinsurance and copays describe a plan's
+    own cost sharing, not a Medigap plan's terms (what it pays of Medicare's cost sharing)
+    nor a Medicaid copay per visit; so the benefits stay the request's (None is returned)
+    and only the check's warnings that are not about a figure are kept.
+    Every warning names the secondary as its `payer`.
+    """
+    if secondary["method"] in CONFIRMS_ONLY:
+        check = _usable_check(secondary["eligibility_check"], payer, SECONDARY)
+        benefits = None
+        warnings = _kept_warnings([item for item in check.warnings if not item.get("field")], {})
+    else:
+        benefits, warnings = estimate_benefits(secondary, start_date, SECONDARY, payer,
+                                               plan_year_start, in_network_only=True)
+    return benefits, tuple({**item, "payer": payer} for item in warnings)

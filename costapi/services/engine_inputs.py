@@ -94,7 +94,27 @@ def amounts_input(data, kind=pricing.Amounts):
     if kind is pricing.NetworkBenefits:
         fields["coinsurance"] = data.get("coinsurance")
         fields["family"] = amounts_input(data["family"]) if data.get("family") else None
+        fields["coinsurance_by_category"] = dict(data.get("coinsurance_by_category") or {})
+        fields["next_plan_year"] = year_input(data.get("next_plan_year"))
     return kind(**fields)
+
+
+def year_input(data):
+    """`next_plan_year` from request data, or None when not given; an amount not typed stays
+    None (the engine takes it from the payer's standard benefits, else the first year)."""
+    if not data:
+        return None
+    family = data.get("family")
+    return pricing.YearAmounts(
+        deductible=data.get("deductible"),
+        out_of_pocket_max=data.get("out_of_pocket_max"),
+        coinsurance=data.get("coinsurance"),
+        coinsurance_by_category=dict(data.get("coinsurance_by_category") or {}),
+        copays=dict(data.get("copays") or {}),
+        family=pricing.Amounts(deductible=family.get("deductible"),
+                               out_of_pocket_max=family.get("out_of_pocket_max"))
+        if family else None,
+    )
 
 
 def benefits_input(data):
@@ -109,7 +129,40 @@ def benefits_input(data):
                         if out_of_network else None),
         accumulator_program=bool(data.get("accumulator_program")),
         visits_used={int(k): v for k, v in (data.get("visits_used") or {}).items()},
+        coinsurance_by_category=dict(data.get("coinsurance_by_category") or {}),
+        next_plan_year=year_input(data.get("next_plan_year")),
     )
+
+
+def supplement_input(data, later=False):
+    """A Medicare Supplement's terms from request data (a term not typed stays None)."""
+    following = data.get("next_plan_year")
+    return pricing.SupplementBenefits(
+        pays_part_b_deductible=data.get("pays_part_b_deductible"),
+        coinsurance_share=data.get("coinsurance_share"),
+        office_visit_copay=data.get("office_visit_copay"),
+        out_of_pocket_max=data.get("out_of_pocket_max"),
+        out_of_pocket_met=ZERO if later else data.get("out_of_pocket_met") or ZERO,
+        next_plan_year=supplement_input(following, later=True)
+        if following and not later else None,
+    )
+
+
+def medicaid_input(data):
+    return pricing.MedicaidBenefits(copay_per_visit=data.get("copay_per_visit"))
+
+
+SECONDARY_BENEFITS = {"supplement": supplement_input, "medicaid": medicaid_input,
+                      "standard": benefits_input, "non_duplication": benefits_input}
+
+
+def secondary_input(data, payer, benefits=None):
+    """`coverage.secondary` with its payer (a pricing.Payer); `benefits` (from its
+    eligibility check) replaces the request's."""
+    method = data["method"]
+    terms = benefits if benefits is not None else data.get("benefits") or {}
+    return pricing.Secondary(payer=payer, method=method,
+                             benefits=SECONDARY_BENEFITS[method](terms))
 
 
 def overrides_input(phases):

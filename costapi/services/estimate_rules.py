@@ -18,6 +18,7 @@ from costapi.services.rule_cache import cached
 from costapi.services.rules import live_rows
 
 BENEFITS_REQUIRED = "Give benefits or an eligibility_check."
+SECONDARY_BENEFITS_OPTIONAL = ("supplement", "medicaid")  # their terms have defaults (3.7)
 
 
 @dataclass(frozen=True)
@@ -37,6 +38,7 @@ class RuleSet:
     plan: Rule
     services: dict
     payer: Rule | None = None
+    secondary_payer: Rule | None = None  # coverage.secondary's payer (3.7)
     programs: list = field(default_factory=list)
     discounts: list = field(default_factory=list)
     packages: tuple = ()  # the plan's live package prices (self_pay_total, discount_available)
@@ -50,6 +52,8 @@ class RuleSet:
             "services": {code: rule.id for code, rule in sorted(self.services.items())},
             "payer": None if self.payer is None else {"code": self.payer.value.code,
                                                       **self.payer.identity()},
+            "secondary_payer": None if self.secondary_payer is None else {
+                "code": self.secondary_payer.value.code, **self.secondary_payer.identity()},
             "programs": {rule.value.code: rule.id for rule in self.programs},
             "discounts": {rule.value.code: rule.id for rule in self.discounts},
             "calendar": self.calendar.id,
@@ -122,6 +126,31 @@ def _require(table, codes, field_path):
     return [found[code] for code in codes]
 
 
+def _require_benefits(coverage, payer, path):
+    """Benefits or an eligibility check, unless the payer has standard_benefits (api.md, 3.4)."""
+    if (coverage.get("benefits") is None and not coverage.get("eligibility_check")
+            and not payer.value.standard_benefits):
+        raise Invalid.at((*path, "benefits"), BENEFITS_REQUIRED)
+
+
+def _secondary_payer_code(coverage):
+    """The secondary payer's code: the request's, else its eligibility check's; None without
+    a secondary. The same payer as the primary is a 422."""
+    secondary = coverage.get("secondary")
+    if not secondary:
+        return None
+    if secondary.get("payer"):
+        return secondary["payer"]
+    from costapi.services.eligibility import check_payer
+
+    code = check_payer(secondary["eligibility_check"])
+    if code == coverage["payer"]:
+        raise Invalid.at(("coverage", "secondary", "eligibility_check"),
+                         f"The check is for the primary payer {code!r}: name the secondary "
+                         "payer's check.")
+    return code
+
+
 def load_rules(request):
     plan = rules_by_code("plans", [request["plan"]]).get(request["plan"])
     if plan is None:
@@ -133,12 +162,20 @@ def load_rules(request):
     coverage = request["coverage"]
     if coverage["type"] == "insurance":
         rules.available_programs = rules_by_code("live_programs", ["live"])["live"]
-        rules.payer = rules_by_code("payers", [coverage["payer"]]).get(coverage["payer"])
+        secondary = _secondary_payer_code(coverage)
+        payers = rules_by_code("payers", [coverage["payer"], *filter(None, [secondary])])
+        rules.payer = payers.get(coverage["payer"])
         if rules.payer is None:
             raise Invalid.at(("coverage", "payer"), f"Unknown payer {coverage['payer']!r}.")
-        if coverage.get("benefits") is None and not coverage.get("eligibility_check"):
-            # api.md: either may be left out once the payer has standard_benefits (3.4).
-            raise Invalid.at(("coverage", "benefits"), BENEFITS_REQUIRED)
+        _require_benefits(coverage, rules.payer, ("coverage",))
+        if secondary:
+            rules.secondary_payer = payers.get(secondary)
+            if rules.secondary_payer is None:
+                raise Invalid.at(("coverage", "secondary", "payer"),
+                                 f"Unknown payer {secondary!r}.")
+            if coverage["secondary"]["method"] not in SECONDARY_BENEFITS_OPTIONAL:
+                _require_benefits(coverage["secondary"], rules.secondary_payer,
+                                  ("coverage", "secondary"))
         rules.programs = _require("programs", coverage.get("programs") or [],
                                   ("coverage", "programs"))
     else:
@@ -147,10 +184,12 @@ def load_rules(request):
     return rules
 
 
-def engine_input(request, rules, benefits=None):
-    """The engine's input for a validated request; `benefits` replaces the request's."""
+def engine_input(request, rules, benefits=None, secondary_benefits=None):
+    """The engine's input for a validated request; `benefits` replaces the request's, and
+    `secondary_benefits` the request's `coverage.secondary.benefits`."""
     coverage = request["coverage"]
     if coverage["type"] == "insurance":
+        secondary = coverage.get("secondary")
         terms = pricing.Insurance(
             payer=rules.payer.value,
             network=coverage.get("network", "in"),
@@ -161,6 +200,8 @@ def engine_input(request, rules, benefits=None):
             programs=tuple(rule.value for rule in rules.programs),
             programs_used=dict(coverage.get("programs_used") or {}),
             available_programs=rules.available_programs,
+            secondary=to_engine.secondary_input(secondary, rules.secondary_payer.value,
+                                                secondary_benefits) if secondary else None,
         )
     else:
         terms = pricing.SelfPay(

@@ -28,20 +28,28 @@ class Computed:
 
 
 def compute(request, rules=None):
-    """Run the engine for a validated request (benefits from its eligibility check, if any).
+    """Run the engine for a validated request (benefits from its eligibility checks, if any:
+    the primary's and the secondary's).
 
     `rules`: the request's rules when the caller has loaded them already.
     """
     from costapi.services import eligibility
 
     rules = rules or load_rules(request)
+    coverage = request["coverage"]
     benefits, warnings = None, ()
-    if request["coverage"].get("eligibility_check"):
-        benefits, warnings = eligibility.estimate_benefits(request["coverage"],
-                                                           request["start_date"])
+    if coverage.get("eligibility_check"):
+        benefits, warnings = eligibility.estimate_benefits(coverage, request["start_date"])
+    secondary, secondary_benefits = coverage.get("secondary") or {}, None
+    if secondary.get("eligibility_check"):
+        primary_start = (benefits or coverage.get("benefits") or {}).get("plan_year_start")
+        secondary_benefits, more = eligibility.secondary_benefits(
+            secondary, request["start_date"], rules.secondary_payer.value.code, primary_start)
+        warnings = (*warnings, *more)
     try:
-        return Computed(pricing.estimate(engine_input(request, rules, benefits=benefits)), rules,
-                        warnings)
+        return Computed(pricing.estimate(engine_input(
+            request, rules, benefits=benefits, secondary_benefits=secondary_benefits)), rules,
+            warnings)
     except pricing.PricingError as error:
         raise Invalid.at(error.field, error.message) from None
 
