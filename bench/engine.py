@@ -7,6 +7,7 @@ import statistics
 import sys
 import time
 import timeit
+from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -24,8 +25,11 @@ from costapi.pricing import (  # noqa: E402
     Policy,
     Program,
     Rate,
+    Secondary,
     SelfPay,
     Service,
+    StandardBenefits,
+    SupplementBenefits,
     VisitItem,
     as_dict,
     estimate,
@@ -134,6 +138,31 @@ INSURANCE = Insurance(
     programs_used={"spravato-savings": D("0.00")},
 )
 
+MEDICARE = Payer(
+    "medicare-b", "medicare", D("0.40"),
+    rates=(Rate(50, "J0013", D("9.5000"), date(2026, 1, 1)),
+           Rate(51, "99214", D("131.00"), date(2026, 1, 1))),
+    policies=(Policy(20, modality="esketamine_nasal", diagnosis_codes=("F32.*", "F33.*")),),
+    standard_benefits=(
+        StandardBenefits(1, date(2026, 1, 1), date(2026, 12, 31), D("283.00"), D("0.20")),
+        StandardBenefits(2, date(2027, 1, 1), None, D("302.00"), D("0.20")),
+    ),
+)  # fmt: skip
+PLAN_N = Payer("medigap-n", "medicare_supplement", standard_benefits=(
+    StandardBenefits(3, date(2026, 1, 1), None, pays_part_b_deductible=False,
+                     coinsurance_share=D("1"), office_visit_copay=D("20.00")),))  # fmt: skip
+SECOND_PLAN = Payer("harbor-ppo", "commercial", D("0.80"), policies=(
+    Policy(30, modality="esketamine_nasal", prior_authorization=True),))  # fmt: skip
+WITH_MEDIGAP = Insurance(
+    payer=MEDICARE, diagnosis_codes=("F33.2",),
+    secondary=Secondary(PLAN_N, "supplement", SupplementBenefits()),
+)  # fmt: skip
+WITH_SECOND_PLAN = replace(
+    INSURANCE,
+    secondary=Secondary(SECOND_PLAN, "non_duplication", Benefits(
+        deductible=D("500.00"), coinsurance=D("0.10"), out_of_pocket_max=D("4000.00"))),
+)  # fmt: skip
+
 
 def timings(run, rounds: int, per_round: int) -> list[float]:
     """Seconds per call, one figure per round (after one warm-up round)."""
@@ -192,6 +221,18 @@ def main() -> None:
     report(
         "  same, self-pay",
         EstimateInput(spravato_plan(False), SERVICES, start, SelfPay()),
+        rounds=30,
+        per_round=50,
+    )
+    report(
+        "  Medicare + Medigap N, from 2026-11-02",
+        EstimateInput(spravato_plan(False), SERVICES, date(2026, 11, 2), WITH_MEDIGAP),
+        rounds=30,
+        per_round=50,
+    )
+    report(
+        "  commercial + second plan, non-duplication",
+        EstimateInput(spravato_plan(False), SERVICES, start, WITH_SECOND_PLAN),
         rounds=30,
         per_round=50,
     )

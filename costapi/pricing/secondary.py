@@ -20,6 +20,7 @@ from .money import UNLIMITED, ZERO, cents, optional_cents
 from .notices import Notices
 from .terms import LineTerms
 
+SECONDARY_ONLY_KINDS = ("medicare_supplement",)  # never a primary: Medigap pays after Medicare
 OFFICE_CATEGORIES = ("office_visit", "evaluation")  # where a Plan N copay is taken first
 SECONDARY_KINDS = {
     "supplement": ("medicare_supplement",),
@@ -54,6 +55,10 @@ def pay(line: LineDraft, amount: Decimal) -> None:
 def secondary_terms(insurance: Insurance, modality: str, plan_year_start: date, start: date):
     """The estimate's secondary (fixed terms), or None; a PricingError when it cannot be
     priced (out of network, or a method that does not fit the payers)."""
+    if insurance.payer.kind in SECONDARY_ONLY_KINDS:
+        raise PricingError("coverage.payer", "A Medicare Supplement (Medigap) plan pays only "
+                           "after Medicare: give Medicare as the payer and this plan as "
+                           "coverage.secondary.")  # fmt: skip
     secondary = insurance.secondary
     if secondary is None:
         return None

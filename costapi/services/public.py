@@ -14,6 +14,7 @@ from sqlalchemy import select
 from costapi.db import session
 from costapi.models import Payer, Plan
 from costapi.pricing.coverage import modality_status
+from costapi.pricing.secondary import SECONDARY_ONLY_KINDS
 from costapi.pricing.serialize import public_dict
 from costapi.pricing.terms import plan_programs
 from costapi.pricing.vocabulary import COVERAGE_LABELS, MODALITIES
@@ -108,7 +109,7 @@ def _lines_by_modality():
 def _payer_summaries(day):
     lines = _lines_by_modality()
     modalities = [m for m in MODALITIES if m in lines]
-    rows = _live(Payer)
+    rows = [row for row in _live(Payer) if row.kind not in SECONDARY_ONLY_KINDS]
     payers = rules_by_code("payers", [row.code for row in rows])
     summaries = []
     for row in rows:
@@ -124,7 +125,9 @@ def _payer_summaries(day):
 
 
 def public_payers(day=None):
-    """Every live payer: name, kind, and per offered modality whether it is usually covered."""
+    """Every live payer a patient can name as their insurance (not a Medigap plan, which
+    pays only after Medicare): name, kind, and per offered modality whether it is usually
+    covered."""
     key = f"payers:{(day or date.today()).isoformat()}"
     return cached("public", [key],
                   lambda _codes: {key: _payer_summaries(day or date.today())})[key]
