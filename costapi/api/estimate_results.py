@@ -113,10 +113,16 @@ class EstimateSummarySchema(Schema):
     totals = fields.Nested(TotalsSchema, required=True)
 
 
+class SecondarySummarySchema(Schema):
+    payer = fields.String(required=True)
+    method = fields.String(required=True)
+
+
 class CoverageSummarySchema(Schema):
     type = fields.String(required=True)
     payer = fields.String(allow_none=True)
     network = fields.String(allow_none=True)
+    secondary = fields.Nested(SecondarySummarySchema, allow_none=True)
 
 
 class OptionSchema(Schema):

@@ -187,10 +187,12 @@ def compare(options, raw_options):
     results = []
     for index, request in enumerate(options):
         try:
-            result = body(compute(request))
+            computed = compute(request)
         except Invalid as error:
             raise Invalid.at(("options", index), error.errors.get("json")) from None
-        results.append({"option": index, "coverage": _coverage_summary(request["coverage"]),
+        result = body(computed)
+        results.append({"option": index,
+                        "coverage": _coverage_summary(request["coverage"], computed.rules),
                         **{key: result[key] for key in COMPARED}})
     results.sort(key=lambda item: (item["totals"]["net_patient_cost"], item["option"]))
     return {"cheapest": results[0]["option"], "differences": _differences(raw_options),
@@ -201,9 +203,13 @@ COMPARED = ("plan", "start_date", "totals", "self_pay_total", "range", "phases",
             "plan_years", "warnings")
 
 
-def _coverage_summary(coverage):
+def _coverage_summary(coverage, rules):
+    """Who pays in an option: "Medicare alone" beside "Medicare + Plan G" (3.7)."""
+    secondary = coverage.get("secondary")
     return {"type": coverage["type"], "payer": coverage.get("payer"),
-            "network": coverage.get("network") if coverage["type"] == "insurance" else None}
+            "network": coverage.get("network") if coverage["type"] == "insurance" else None,
+            "secondary": secondary and {"payer": rules.secondary_payer.value.code,
+                                        "method": secondary["method"]}}
 
 
 def _flatten(value, prefix=""):

@@ -24,6 +24,7 @@ from costapi.pricing import (
     Tier,
     VisitItem,
 )
+from costapi.pricing.secondary import SECONDARY_ONLY_KINDS
 from costapi.pricing.vocabulary import CATEGORIES, PAYER_KINDS
 
 CODES = ("J0013", "99214", "99417", "96365", "J3490", "90837")
@@ -55,7 +56,8 @@ def mostly(strategy):
     )
 
 
-PAYER_KIND = st.sampled_from(("commercial", "commercial", "commercial") + PAYER_KINDS)
+PRIMARY_KINDS = tuple(kind for kind in PAYER_KINDS if kind not in SECONDARY_ONLY_KINDS)
+PAYER_KIND = st.sampled_from(("commercial", "commercial", "commercial") + PRIMARY_KINDS)
 
 
 @st.composite
