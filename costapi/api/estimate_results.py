@@ -37,6 +37,7 @@ class VisitSchema(Schema):
     date = fields.Date(required=True)
     phase = fields.String(required=True)
     patient_pays = Cents(required=True)
+    secondary_pays = Cents(required=True)
     net_patient_cost = Cents(required=True)
     lines = fields.List(fields.Nested(LineSchema), required=True)
 

@@ -46,6 +46,7 @@ class Visit:
     date: date
     phase: str
     patient_pays: Decimal
+    secondary_pays: Decimal
     net_patient_cost: Decimal
     lines: tuple[Line, ...]
 

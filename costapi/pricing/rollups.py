@@ -54,7 +54,9 @@ def summarize(
     """Freeze the lines and add them up per visit, phase, month, plan year and in total."""
     lines = [freeze(line) for draft in drafts for line in draft.lines]
     columns = Columns(lines, [len(draft.lines) for draft in drafts])
-    patient, expected = columns.running["patient_pays"], columns.running["expected_reimbursement"]
+    running = columns.running
+    patient, expected = running["patient_pays"], running["expected_reimbursement"]
+    secondary = running["secondary_pays"]
     visits = []
     for draft, (first, last) in zip(drafts, pairwise(columns.starts), strict=True):
         paid = patient[last] - patient[first]
@@ -63,6 +65,7 @@ def summarize(
                 date=draft.date,
                 phase=draft.phase,
                 patient_pays=paid,
+                secondary_pays=secondary[last] - secondary[first],
                 net_patient_cost=paid - (expected[last] - expected[first]),
                 lines=tuple(lines[first:last]),
             )
