@@ -39,6 +39,8 @@ def good_faith_estimate(estimate_id, clinic: Clinic, today: date | None = None):
     versions = estimate.rule_versions
     plan = session.get(Plan, versions["plan"]["id"])
     payer = session.get(Payer, versions["payer"]["id"]) if versions.get("payer") else None
+    secondary = (session.get(Payer, versions["secondary_payer"]["id"])
+                 if versions.get("secondary_payer") else None)
     services = session.scalars(select(Service).where(
         Service.id.in_(list(versions["services"].values()))))
     coverage = request["coverage"]
@@ -51,7 +53,8 @@ def good_faith_estimate(estimate_id, clinic: Clinic, today: date | None = None):
         plan_description=plan_description,
         modality=plan.modality,
         coverage_type=coverage["type"],
-        payer_name=payer.name if payer else None,
+        payer_name=payer and (payer.name if secondary is None
+                              else f"{payer.name}, then {secondary.name}"),
         diagnosis_codes=tuple(coverage.get("diagnosis_codes") or ()),
         service_descriptions={service.code: service.description for service in services},
         clinic=clinic,

@@ -136,3 +136,16 @@ def test_method_must_fit_the_payers(client, billing):
     errors = response.json["errors"]["json"]["coverage"]["secondary"]
     assert set(errors) == {"method"} and "medicare_supplement" in errors["method"][0]
     assert client.get("/api/v1/estimates", headers=billing).json == []  # nothing written
+
+
+def test_the_gfe_names_both_payers_and_what_the_secondary_pays(client, billing):
+    body = dict(request(SECONDARIES["plan_n"]),
+                patient={"name": "Ann Example", "date_of_birth": "1950-03-01"})
+    created = client.post("/api/v1/estimates", headers=billing, json=body)
+    assert created.status_code == 201, created.json
+    html = " ".join(client.get(f"/api/v1/estimates/{created.json['id']}/gfe",
+                               headers=billing).text.split())
+    assert "Original Medicare Part B, then Keystone Medigap Plan N" in html
+    # Medicare pays 16812.00 and Plan N 3723.00 (see EXPECTED); the patient 1065.00
+    assert "expected to pay $16,812.00 and your other insurance $3,723.00." in html
+    assert "$1,065.00" in html

@@ -584,6 +584,36 @@ BENEFITS = pricing.Benefits(
     copays={"office_visit": Decimal("30")},
 )
 
+MEDICARE_WITH_PLAN_N = pricing.Insurance(
+    pricing.Payer("medicare-b", "medicare", Decimal("0.40"), standard_benefits=(
+        pricing.StandardBenefits(deductible=Decimal("283.00"), coinsurance=Decimal("0.20")),)),
+    diagnosis_codes=("F33.2",),
+    secondary=pricing.Secondary(
+        pricing.Payer("medigap-n", "medicare_supplement", name="Keystone Medigap Plan N"),
+        "supplement",
+        pricing.SupplementBenefits(office_visit_copay=Decimal("20.00")),
+    ),
+)
+
+
+def test_gfe_with_a_secondary_shows_what_it_pays():
+    """Medicare + Plan N: Medicare allows 40% of the charge; the patient keeps the Part B
+    deductible and a $20 copay a visit, Plan N pays the rest of the coinsurance."""
+    estimate = engine_estimate(MEDICARE_WITH_PLAN_N)
+    items = itemized_list(estimate, "insurance", SPRAVATO["service_descriptions"])
+    assert "secondary_pays" in [c.key for c in items.columns]
+    # 2027: deductible 283 once + 24 visits x 20 copay = 763.00
+    assert items.total("you_pay") == Decimal("763.00")
+    assert items.total("secondary_pays") == Decimal(estimate["totals"]["secondary_pays"])
+    assert_rows_add_up(items)
+    html = words(render_html(make_gfe(estimate, coverage_type="insurance",
+                                      payer_name="Original Medicare Part B", **SPRAVATO)))
+    # allowed a visit: J0013 round(846.91 x 0.40) 338.76 + 99214 80 + 99417 40; x 24 = 11010.24
+    # Medicare's cost sharing: deductible 283 + coinsurance 0.20 x (338.76 - 283) 11.15
+    # + 23 x 67.75 + 24 x (16 + 8) = 2428.40; Medicare pays 11010.24 - 2428.40 = 8581.84;
+    # Plan N pays 2428.40 - 763.00 = 1665.40
+    assert "expected to pay $8,581.84 and your other insurance $1,665.40." in html
+
 
 @pytest.mark.parametrize(
     ("coverage", "coverage_type"),
@@ -925,6 +955,10 @@ RENDERED = {
         **SPRAVATO,
     ),
     "self-pay-24-sessions": lambda: make_gfe(engine_estimate(pricing.SelfPay()), **SPRAVATO),
+    "medicare-plan-n-24-sessions": lambda: make_gfe(
+        engine_estimate(MEDICARE_WITH_PLAN_N), coverage_type="insurance",
+        payer_name="Original Medicare Part B", **SPRAVATO,
+    ),
 }
 
 
