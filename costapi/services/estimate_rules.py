@@ -12,6 +12,7 @@ from costapi.db import session
 from costapi.models import Discount, Payer, Plan, Policy, Program, Rate, Service, StandardBenefit
 from costapi.services import engine_inputs as to_engine
 from costapi.services.calendar import engine_calendar
+from costapi.services.eligibility import check_payer
 from costapi.services.errors import Invalid
 from costapi.services.payers import items_by_payer
 from costapi.services.rule_cache import cached
@@ -141,8 +142,6 @@ def _secondary_payer_code(coverage):
         return None
     if secondary.get("payer"):
         return secondary["payer"]
-    from costapi.services.eligibility import check_payer
-
     code = check_payer(secondary["eligibility_check"])
     if code == coverage["payer"]:
         raise Invalid.at(("coverage", "secondary", "eligibility_check"),
