@@ -249,8 +249,9 @@ class CoverageSchema(Schema):
 
     @validates_schema
     def fields_of_type(self, data, **kwargs):
-        """Which fields each coverage type takes. Whether an insured request needs benefits
-        or an eligibility check depends on its payer: services/estimate_rules.load_rules."""
+        """Which fields each coverage type takes; a secondary (3.7) is in network only and
+        another payer than the primary. Whether an insured request needs benefits or an
+        eligibility check depends on its payer: services/estimate_rules.load_rules."""
         errors = {}
         if data.get("type") == "insurance":
             if not data.get("payer"):
