@@ -1,0 +1,351 @@
+"""Properties of estimates with a secondary payer (domain.md 3.7 and section 4), for random
+secondaries of every method on random in-network primaries (strategies.py's insurance).
+
+- the identities of section 4 on every line (covered in network: insurance_pays +
+  secondary_pays + assistance_pays + patient_pays = allowed, and deductible + copay +
+  coinsurance = patient_pays + secondary_pays + assistance_pays);
+- totals and every roll-up are sums of lines, secondary_pays included;
+- the patient never pays more with a secondary than without one (same inputs; programs
+  that admit both payers' kinds, so that the same programs pay in both);
+- `standard` pays at least what `non_duplication` pays, line by line;
+- Medicaid leaves the patient at most copay_per_visit a visit; Plan F leaves nothing;
+  a supplement's yearly limit bounds the patient's share per calendar year.
+"""
+
+import os
+from collections import defaultdict
+from dataclasses import replace
+from datetime import date
+from decimal import Decimal
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from costapi.pricing import (
+    Amounts,
+    Benefits,
+    EstimateInput,
+    MedicaidBenefits,
+    Payer,
+    Secondary,
+    StandardBenefits,
+    SupplementBenefits,
+    YearAmounts,
+    estimate,
+)
+from costapi.pricing.money import UNLIMITED
+from costapi.pricing.vocabulary import CATEGORIES
+
+from .strategies import (
+    cents,
+    days_around,
+    family,
+    fraction,
+    insurance,
+    met_amounts,
+    mostly,
+    optional,
+    plans,
+    policies,
+    services,
+)
+
+ZERO = Decimal("0.00")
+METHODS = ("supplement", "medicaid", "standard", "non_duplication")
+LINE_MONEY = (
+    "charge", "allowed", "insurance_pays", "secondary_pays", "assistance_pays", "discount",
+    "patient_pays", "deductible", "copay", "coinsurance", "not_covered",
+    "expected_reimbursement",
+)  # fmt: skip
+TOTALS = {"charges": "charge", **{name: name for name in LINE_MONEY[1:]}}
+EXAMPLES = int(os.environ.get("SECONDARY_EXAMPLES", "60"))  # more for a deeper search
+SOME = settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+def category_map(values):
+    return st.dictionaries(st.sampled_from(CATEGORIES), values, max_size=3)
+
+
+@st.composite
+def year_amounts(draw):
+    return YearAmounts(
+        draw(optional(cents(0, 5000_00))),
+        draw(optional(cents(0, 10000_00))),
+        draw(optional(fraction())),
+        draw(category_map(fraction())),
+        draw(category_map(cents(0, 80_00))),
+        draw(optional(st.builds(Amounts, optional(cents(0, 8000_00)), st.just(ZERO),
+                                optional(cents(0, 15000_00)), st.just(ZERO)))),
+    )  # fmt: skip
+
+
+@st.composite
+def standard_entries(draw, start, supplement=False):
+    """Non-overlapping calendar-year entries around the start (some years left out)."""
+    entries = []
+    for year in range(start.year - 1, start.year + 3):
+        if not draw(st.booleans()):
+            continue
+        bounds = dict(id=year, effective_from=date(year, 1, 1), effective_to=date(year, 12, 31))
+        if supplement:
+            entries.append(StandardBenefits(
+                **bounds,
+                pays_part_b_deductible=draw(optional(st.booleans())),
+                coinsurance_share=draw(optional(fraction())),
+                office_visit_copay=draw(optional(cents(0, 50_00))),
+                out_of_pocket_max=draw(optional(cents(0, 5000_00))),
+            ))  # fmt: skip
+        else:
+            entries.append(StandardBenefits(
+                **bounds,
+                deductible=draw(optional(cents(0, 3000_00))),
+                coinsurance=draw(optional(fraction())),
+                coinsurance_by_category=draw(category_map(fraction())),
+                copays=draw(category_map(cents(0, 80_00))),
+                out_of_pocket_max=draw(optional(cents(0, 10000_00))),
+            ))  # fmt: skip
+    return tuple(entries)
+
+
+@st.composite
+def supplement_benefits(draw, later=False):
+    limit, met = draw(met_amounts())
+    return SupplementBenefits(
+        draw(optional(st.booleans())),
+        draw(optional(fraction())),
+        draw(optional(cents(0, 50_00))),
+        limit,
+        ZERO if later else met,
+        None if later else draw(optional(supplement_benefits(later=True))),
+    )
+
+
+@st.composite
+def second_plan_benefits(draw, start, the_policies):
+    deductible, deductible_met = draw(met_amounts())
+    out_of_pocket, out_of_pocket_met = draw(met_amounts())
+    return Benefits(
+        plan_year_start=draw(optional(days_around(start))),
+        deductible=deductible,
+        deductible_met=deductible_met,
+        out_of_pocket_max=out_of_pocket,
+        out_of_pocket_met=out_of_pocket_met,
+        coinsurance=draw(mostly(fraction())),
+        copays=draw(category_map(cents(0, 80_00))),
+        family=draw(optional(family())),
+        visits_used={p.id: draw(st.integers(0, 5)) for p in the_policies if draw(st.booleans())},
+        coinsurance_by_category=draw(category_map(fraction())),
+        next_plan_year=draw(optional(year_amounts())),
+    )
+
+
+@st.composite
+def secondaries(draw, start, method):
+    if method == "supplement":
+        payer = Payer("gap", "medicare_supplement",
+                      standard_benefits=draw(standard_entries(start, supplement=True)))
+        return Secondary(payer, method, draw(supplement_benefits()))
+    if method == "medicaid":
+        benefits = MedicaidBenefits(draw(optional(cents(0, 20_00))))
+        return Secondary(Payer("state", "medicaid"), method, benefits)
+    the_policies = draw(policies(start))
+    payer = Payer(
+        "second",
+        draw(st.sampled_from(("commercial", "other"))),
+        draw(mostly(fraction())),
+        None,
+        (),
+        the_policies,
+        draw(standard_entries(start)),
+    )
+    return Secondary(payer, method, draw(second_plan_benefits(start, the_policies)))
+
+
+@st.composite
+def with_secondary(draw, methods=METHODS):
+    """A random in-network primary (per-year benefits and standard entries included) and a
+    secondary of a method that fits it."""
+    start = draw(st.dates(date(2026, 1, 1), date(2028, 12, 31)))
+    method = draw(st.sampled_from(methods))
+    primary = draw(insurance(start))
+    payer = primary.payer
+    if method == "supplement":
+        payer = replace(payer, kind="medicare")
+    elif payer.kind == "medicare_supplement":
+        payer = replace(payer, kind="commercial")
+    payer = replace(payer, standard_benefits=draw(standard_entries(start)))
+    benefits = replace(
+        primary.benefits,
+        out_of_network=None,
+        coinsurance_by_category=draw(category_map(fraction())),
+        next_plan_year=draw(optional(year_amounts())),
+    )
+    coverage = replace(primary, payer=payer, network="in", benefits=benefits,
+                       secondary=draw(secondaries(start, method)))  # fmt: skip
+    return EstimateInput(draw(plans()), draw(services()), start, coverage)
+
+
+def lines_of(result):
+    return [line for visit in result.visits for line in visit.lines]
+
+
+def is_cents(amount):
+    return isinstance(amount, Decimal) and amount.as_tuple().exponent == -2
+
+
+@SOME
+@given(with_secondary())
+def test_line_identities_with_a_secondary(inp):
+    result = estimate(inp)
+    for line in lines_of(result):
+        for name in LINE_MONEY:
+            amount = getattr(line, name)
+            assert is_cents(amount) and amount >= 0, (name, amount)
+        parts = line.deductible + line.copay + line.coinsurance
+        if line.covered:
+            assert (
+                line.insurance_pays + line.secondary_pays + line.assistance_pays
+                + line.patient_pays == line.allowed
+            )  # fmt: skip
+            assert parts == line.patient_pays + line.secondary_pays + line.assistance_pays
+            assert line.secondary_pays <= parts  # the secondary pays only from S
+            assert line.expected_reimbursement == ZERO
+        else:  # the secondary pays nothing on a line the primary does not cover
+            assert line.secondary_pays == ZERO
+            assert line.patient_pays == line.not_covered - line.discount
+            assert line.allowed == line.insurance_pays == parts == ZERO
+
+
+@SOME
+@given(with_secondary())
+def test_roll_ups_with_a_secondary_are_sums_of_lines(inp):
+    result = estimate(inp)
+    lines = lines_of(result)
+    for total, field in TOTALS.items():
+        assert getattr(result.totals, total) == sum((getattr(x, field) for x in lines), ZERO)
+    by_phase, by_month = defaultdict(list), defaultdict(list)
+    for visit in result.visits:
+        assert visit.patient_pays == sum((x.patient_pays for x in visit.lines), ZERO)
+        by_phase[visit.phase].extend(visit.lines)
+        by_month[visit.date.strftime("%Y-%m")].extend(visit.lines)
+    for phase in result.phases:
+        for field in ("patient_pays", "insurance_pays", "secondary_pays"):
+            assert getattr(phase, field) == sum((getattr(x, field) for x in by_phase[phase.name]),
+                                                ZERO)  # fmt: skip
+    for month in result.months:
+        for field in ("patient_pays", "secondary_pays"):
+            assert getattr(month, field) == sum((getattr(x, field) for x in by_month[month.month]),
+                                                ZERO)  # fmt: skip
+    assert sum(y.visits for y in result.plan_years) == len(result.visits)
+    for year in result.plan_years:
+        year_lines = [x for v in result.visits if year.start <= v.date <= year.end
+                      for x in v.lines]  # fmt: skip
+        for field in ("patient_pays", "insurance_pays", "secondary_pays", "deductible", "copay",
+                      "coinsurance"):  # fmt: skip
+            assert getattr(year, field) == sum((getattr(x, field) for x in year_lines), ZERO)
+
+
+def admitting_both(coverage):
+    """The programs that pay with this secondary and without it alike."""
+    kinds = {coverage.payer.kind, coverage.secondary.payer.kind}
+    programs = tuple(
+        p for p in coverage.programs if not p.payer_kinds or kinds <= set(p.payer_kinds)
+    )
+    return replace(coverage, programs=programs)
+
+
+@SOME
+@given(with_secondary())
+def test_a_secondary_never_raises_what_the_patient_pays(inp):
+    coverage = admitting_both(inp.coverage)
+    with_it = estimate(replace(inp, coverage=coverage))
+    without = estimate(replace(inp, coverage=replace(coverage, secondary=None)))
+    assert with_it.totals.patient_pays <= without.totals.patient_pays
+    assert with_it.totals.net_patient_cost <= without.totals.net_patient_cost
+    # the primary adjudicates as if there were no secondary (3.7: it goes first), unless a
+    # copay accumulator lets the programs' (now smaller) shares move its met amounts
+    if not (coverage.programs and coverage.benefits.accumulator_program):
+        for a, b in zip(lines_of(with_it), lines_of(without), strict=True):
+            assert (a.covered, a.allowed, a.insurance_pays, a.deductible, a.copay,
+                    a.coinsurance) == (b.covered, b.allowed, b.insurance_pays, b.deductible,
+                                       b.copay, b.coinsurance)  # fmt: skip
+    if not coverage.programs:
+        for a, b in zip(lines_of(with_it), lines_of(without), strict=True):
+            assert a.patient_pays + a.secondary_pays == b.patient_pays
+
+
+@SOME
+@given(with_secondary(methods=("standard", "non_duplication")))
+def test_standard_pays_at_least_non_duplication(inp):
+    coverage = replace(inp.coverage, programs=())  # programs could move the primary's met
+    both = {}
+    for method in ("standard", "non_duplication"):
+        secondary = replace(coverage.secondary, method=method)
+        both[method] = estimate(replace(inp, coverage=replace(coverage, secondary=secondary)))
+    for a, b in zip(lines_of(both["standard"]), lines_of(both["non_duplication"]), strict=True):
+        assert a.insurance_pays == b.insurance_pays
+        assert a.secondary_pays >= b.secondary_pays
+        assert a.patient_pays <= b.patient_pays
+
+
+@SOME
+@given(with_secondary(methods=("medicaid",)))
+def test_medicaid_leaves_at_most_the_copay_per_visit(inp):
+    copay = inp.coverage.secondary.benefits.copay_per_visit or ZERO
+    result = estimate(inp)
+    for visit in result.visits:
+        covered = [x for x in visit.lines if x.covered]
+        assert sum((x.patient_pays for x in covered), ZERO) <= copay
+        paid = sum((x.secondary_pays for x in visit.lines), ZERO)
+        shares = sum((x.deductible + x.copay + x.coinsurance - x.assistance_pays
+                      for x in covered), ZERO)  # fmt: skip
+        assert paid <= shares
+    medicaid_paid = result.totals.secondary_pays
+    crossover = [w for w in result.warnings if w.code == "medicaid_crossover"]
+    if medicaid_paid > 0:
+        assert len(crossover) == 1
+        assert crossover[0].amount == medicaid_paid
+        assert crossover[0].payer == "state"
+    else:
+        assert crossover == []
+    assert not any(w.code == "plan_year_reset" and w.payer for w in result.warnings)
+
+
+@SOME
+@given(with_secondary(methods=("supplement",)))
+def test_plan_f_leaves_nothing_on_covered_lines(inp):
+    plan_f = SupplementBenefits(True, Decimal(1), ZERO, None, ZERO,
+                                SupplementBenefits(True, Decimal(1), ZERO))  # fmt: skip
+    secondary = Secondary(Payer("gap", "medicare_supplement"), "supplement", plan_f)
+    coverage = replace(inp.coverage, secondary=secondary, programs=())
+    result = estimate(replace(inp, coverage=coverage))
+    for line in lines_of(result):
+        if line.covered:
+            assert line.patient_pays == ZERO
+            assert line.secondary_pays == line.deductible + line.copay + line.coinsurance
+
+
+@SOME
+@given(with_secondary(methods=("supplement",)))
+def test_a_supplement_limit_bounds_each_calendar_year(inp):
+    """Typed terms only (no standard entries): year one's limit less its met, later years
+    next_plan_year's limit, else year one's (carried)."""
+    secondary = replace(inp.coverage.secondary, payer=Payer("gap", "medicare_supplement"))
+    coverage = replace(inp.coverage, secondary=secondary)
+    terms = secondary.benefits
+    later = terms.next_plan_year
+    result = estimate(replace(inp, coverage=coverage))
+    per_year = defaultdict(lambda: ZERO)
+    for visit in result.visits:
+        for line in visit.lines:
+            if line.covered:  # what is left of S after the supplement: patient + programs
+                per_year[visit.date.year] += line.patient_pays + line.assistance_pays
+    for year, paid in per_year.items():
+        if year == inp.start_date.year:
+            limit = terms.out_of_pocket_max
+            room = UNLIMITED if limit is None else limit - terms.out_of_pocket_met
+        else:
+            limit = later.out_of_pocket_max if later and later.out_of_pocket_max is not None \
+                else terms.out_of_pocket_max
+            room = UNLIMITED if limit is None else limit
+        assert paid <= room, (year, paid, room)
