@@ -3,9 +3,9 @@ from sqlalchemy import func, select
 
 from costapi.db import session
 from costapi.fixtures import load_fixtures
-from costapi.models import Discount, Payer, Plan, Policy, Program, Rate, Service
+from costapi.models import Discount, Payer, Plan, Policy, Program, Rate, Service, StandardBenefit
 
-TABLES = (Service, Plan, Payer, Rate, Policy, Program, Discount)
+TABLES = (Service, Plan, Payer, Rate, Policy, StandardBenefit, Program, Discount)
 
 
 def _counts():
@@ -37,7 +37,8 @@ def test_the_seed_data_covers_what_the_issue_asks(app, client, billing):
     payers = {p["code"]: p for p in client.get("/api/v1/payers?page_size=100",
                                                headers=billing).json}
     assert len(payers) >= 4
-    assert {p["kind"] for p in payers.values()} >= {"commercial", "medicare", "medicaid"}
+    assert {p["kind"] for p in payers.values()} >= {"commercial", "medicare", "medicaid",
+                                                    "medicare_supplement"}
     programs = client.get("/api/v1/programs", headers=billing).json
     assert any(p["patient_pays_per_visit"] == "10.00" for p in programs)
 
