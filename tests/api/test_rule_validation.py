@@ -3,10 +3,10 @@ import pytest
 from sqlalchemy import func, select
 
 from costapi.db import session
-from costapi.models import Discount, Payer, Plan, Policy, Program, Rate, Service
+from costapi.models import Discount, Payer, Plan, Policy, Program, Rate, Service, StandardBenefit
 from tests.api import samples
 
-TABLES = (Service, Plan, Payer, Rate, Policy, Program, Discount)
+TABLES = (Service, Plan, Payer, Rate, Policy, StandardBenefit, Program, Discount)
 
 
 def _phase(**changes):
@@ -20,6 +20,11 @@ def _rate(**changes):
 
 def _policy(**changes):
     return {**samples.payer()["policies"][0], **changes}
+
+
+def _standard(**changes):
+    return {"effective_from": "2026-01-01", "effective_to": None, "deductible": "283.00",
+            "coinsurance": "0.20", **changes}
 
 
 CASES = [
@@ -81,6 +86,15 @@ CASES = [
      ["rates", "0", "effective_from"], "impossible date"),
     ("payers", samples.payer(policies=[_policy(max_visits_per_year=0)]),
      ["policies", "0", "max_visits_per_year"], "visit limit of 0"),
+    ("payers", samples.payer(standard_benefits=[_standard(), _standard(
+        effective_from="2027-01-01")]), ["standard_benefits", "1", "effective_from"],
+     "overlapping standard benefits"),
+    ("payers", samples.payer(standard_benefits=[_standard(coinsurance_share="1")]),
+     ["standard_benefits", "0", "coinsurance_share"], "supplement terms on a commercial payer"),
+    ("payers", samples.payer(kind="medicare_supplement", standard_benefits=[_standard()]),
+     ["standard_benefits", "0", "deductible"], "a deductible on a supplement payer"),
+    ("payers", samples.payer(standard_benefits=[_standard(copays={"surgery": "20.00"})]),
+     ["standard_benefits", "0", "copays", "surgery"], "copay for an unknown category"),
     # programs
     ("programs", samples.program(patient_pays_per_visit="10.001"), ["patient_pays_per_visit"],
      "three decimals on an amount"),
