@@ -21,12 +21,13 @@ from costapi.pricing import (
     Policy,
     PricingError,
     Program,
+    Service,
     StandardBenefits,
     SupplementBenefits,
     VisitItem,
 )
 
-from .builders import INFUSION, SPRAVATO, D, insured, payer, plan, run, weekly
+from .builders import INFUSION, SERVICES, SPRAVATO, D, insured, payer, plan, run, weekly
 from .secondary_builders import (
     cob,
     expect,
@@ -681,6 +682,186 @@ CASES = [
     ),
 ]
 
+EVALUATION = {**SERVICES, "90792": Service("90792", "evaluation", D("250.00"))}  # allowed 200
+EXCLUDES_J3490 = (Policy(5, service="J3490", covered=False, reason="Excluded"),)
+
+CASES += [
+    # ------------------------------------------------------- more supplement cases
+    pytest.param(
+        dict(the_plan=plan(weekly(1)),
+             coverage=part_b(medigap(office_visit_copay="20"), deductible_met="283")),
+        {
+            # no office line: the $20 comes from the covered lines in line order:
+            # 96365 K 72 -> keep 20, the supplement pays 52; J3490 keep 0, pays 12.80
+            "visits.0.lines.0.patient_pays": "20.00",
+            "visits.0.lines.0.secondary_pays": "52.00",
+            "visits.0.lines.1.secondary_pays": "12.80",
+            "totals.patient_pays": "20.00",
+        },
+        id="medigap-plan-n-no-office-line",
+    ),  # fmt: skip
+    pytest.param(
+        dict(
+            the_plan=plan(weekly(1, (VisitItem("J3490"), VisitItem("90792"), VisitItem("99213")))),
+            services=EVALUATION,
+            coverage=part_b(medigap(office_visit_copay="20"), deductible_met="283"),
+        ),
+        {
+            # K: J3490 12.80, 90792 round(200 x .20) = 40, 99213 4. Office and evaluation
+            # lines first, in line order: 90792 keeps the whole 20; 99213 and J3490 keep 0
+            "visits.0.lines.0.secondary_pays": "12.80",
+            "visits.0.lines.1.patient_pays": "20.00",
+            "visits.0.lines.1.secondary_pays": "20.00",
+            "visits.0.lines.2.patient_pays": "0.00",
+            "visits.0.lines.2.secondary_pays": "4.00",
+            "totals.patient_pays": "20.00",
+            "totals.secondary_pays": "36.80",
+        },
+        id="medigap-plan-n-evaluation-line-first",
+    ),
+    pytest.param(
+        dict(
+            the_plan=plan(weekly(2, (VisitItem("99214"),))),
+            coverage=part_b(medigap(office_visit_copay="20"), deductible_met="183"),
+        ),
+        {
+            # V1 99214: D = 100 (283 - 183), K = round(60 x .20) = 12; keep min(20, 12) = 12;
+            # patient 100 + 12 + 0 = 112 (Plan N does not pay the deductible)
+            "visits.0.lines.0.patient_pays": "112.00",
+            "visits.0.lines.0.secondary_pays": "0.00",
+            # V2: K 32, keep 20, pays 12
+            "visits.1.lines.0.patient_pays": "20.00",
+            "visits.1.lines.0.secondary_pays": "12.00",
+            "totals.patient_pays": "132.00",
+        },
+        id="medigap-plan-n-copay-from-coinsurance-only",
+    ),
+    pytest.param(
+        dict(the_plan=plan(weekly(1)),
+             coverage=with_secondary(
+                 insured(payer_=medicare(standard=(), policies=EXCLUDES_J3490),
+                         deductible="283", coinsurance="0.20"),
+                 medigap())),
+        {
+            # Medicare excludes J3490: the patient pays its cash 60, the supplement nothing
+            # there (and no secondary_may_cover: a supplement has no policies of its own);
+            # 96365 as Plan G: patient 283, supplement 15.40
+            "visits.0.lines.1.covered": False,
+            "visits.0.lines.1.secondary_pays": "0.00",
+            "visits.0.lines.1.patient_pays": "60.00",
+            "totals.secondary_pays": "15.40",
+            "totals.patient_pays": "343.00",
+            "warning_set": [("not_covered", None)],
+        },
+        id="medigap-nothing-on-a-line-medicare-refuses",
+    ),  # fmt: skip
+    pytest.param(
+        dict(the_plan=plan(weekly(1)),
+             coverage=part_b(medicaid("100.00"), deductible_met="283")),
+        {
+            # S 72 + 12.80 = 84.80 <= 100: the patient pays it all, Medicaid nothing, and
+            # so no medicaid_crossover
+            "totals.patient_pays": "84.80",
+            "totals.secondary_pays": "0.00",
+            "warnings": [],
+        },
+        id="medicaid-copay-above-the-shares",
+    ),  # fmt: skip
+    # ------------------------------------------------------------ more COB cases
+    pytest.param(
+        dict(
+            the_plan=plan(weekly(1)),
+            coverage=commercial(
+                cob("non_duplication", deductible="500", out_of_pocket_max="50",
+                    coinsurance="0.50"),
+                deductible="100", coinsurance="0.20",
+            ),  # fmt: skip
+        ),
+        {
+            # beta's OOP maximum 50: 96365 deductible min(360, 500, 50) = 50, coinsurance
+            # min(155, 0) = 0 -> N 310; pays min(310 - 208, 152) = 102
+            "visits.0.lines.0.secondary_pays": "102.00",
+            "visits.0.lines.0.patient_pays": "50.00",
+            # J3490: beta's OOP met -> N 64; pays min(64 - 51.20, 12.80) = 12.80
+            "visits.0.lines.1.secondary_pays": "12.80",
+            "totals.secondary_pays": "114.80",
+            "totals.patient_pays": "50.00",
+        },
+        id="non-duplication-secondary-oop-maximum",
+    ),
+    pytest.param(
+        dict(
+            the_plan=plan(weekly(2)),
+            coverage=commercial(cob("standard", deductible="300"), coinsurance="0.20"),
+        ),
+        {
+            # beta's deductible grows by its parts, not by what it pays:
+            # V1 96365: deductible 300 -> N 60, pays min(60, 72) = 60 (patient 12);
+            # J3490: deductible met -> N 64, pays 12.80; V2: N = allowed, pays every S
+            "visits.0.lines.0.secondary_pays": "60.00",
+            "visits.0.lines.0.patient_pays": "12.00",
+            "visits.0.lines.1.secondary_pays": "12.80",
+            "visits.1.patient_pays": "0.00",
+            "totals.secondary_pays": "157.60",  # 60 + 12.80 + 72 + 12.80
+            "totals.patient_pays": "12.00",
+        },
+        id="standard-secondary-accumulates-its-own-parts",
+    ),
+    pytest.param(
+        dict(
+            the_plan=plan(weekly(2, (VisitItem("J3490"),))),
+            start=date(2027, 12, 27),
+            coverage=commercial(
+                cob("standard", coinsurance="0.10",
+                    standard=(StandardBenefits(30, date(2027, 1, 1), date(2027, 12, 31),
+                                               deductible=D("60")),)),
+                coinsurance="0.20",
+                next_plan_year=year_amounts(coinsurance="0.20"),
+            ),  # fmt: skip
+        ),
+        {
+            # acme: S 12.80 each visit. beta: 2027 deductible 60 from its entry,
+            # coinsurance .10 typed: 60 + round(4 x .10) = 0.40 -> N 3.60, pays 3.60
+            "visits.0.lines.0.secondary_pays": "3.60",
+            # 2028: no entry, no next_plan_year: deductible 60 and coinsurance .10 carried
+            # (met 0 again): N 3.60 again. The coinsurance was typed: warned
+            "visits.1.lines.0.secondary_pays": "3.60",
+            "totals.secondary_pays": "7.20",
+            "totals.patient_pays": "18.40",  # 2 x 9.20
+            "warning_set": [
+                ("plan_year_reset", None),
+                ("plan_year_reset", "beta"),
+                ("next_year_benefits_assumed", "beta"),
+            ],
+            "warning:next_year_benefits_assumed@beta": {"date": "2028-01-01"},
+        },
+        id="standard-secondary-standard-entry-then-carried",
+    ),
+    pytest.param(
+        dict(
+            the_plan=plan(weekly(2)),
+            coverage=with_secondary(
+                insured(payer_=payer(policies=[Policy(7, modality="ketamine_iv",
+                                                      max_visits_per_year=1)]),
+                        coinsurance="0.20"),
+                cob("standard", policies=[Policy(70, modality="ketamine_iv",
+                                                 max_visits_per_year=1)]),
+            ),
+        ),
+        {
+            # V1: both cover; beta (no cost sharing) pays S 84.80 and uses its one visit.
+            # V2: acme's limit refuses both lines (cash 400 + 60 = 460); beta's policy would
+            # cover them (visit limits are not counted for this warning)
+            "visits.0.patient_pays": "0.00",
+            "visits.1.lines.0.reason": "visit_limit",
+            "visits.1.patient_pays": "460.00",
+            "totals.secondary_pays": "84.80",
+            "warning_set": [("visit_limit", None), ("secondary_may_cover", "beta")],
+            "warning:secondary_may_cover@beta": {"date": "2027-01-11", "amount": "460.00"},
+        },
+        id="secondary-may-cover-over-the-primary-visit-limit",
+    ),  # fmt: skip
+]
 
 @pytest.mark.parametrize("inputs, expected", CASES)
 def test_secondary_case(inputs, expected):
