@@ -16,9 +16,11 @@ import pytest
 from costapi.pricing import (
     Amounts,
     EstimateInput,
+    NetworkBenefits,
     PricingError,
     StandardBenefits,
     VisitItem,
+    YearAmounts,
     estimate,
 )
 from costapi.pricing.inputs import Calendar
@@ -301,6 +303,63 @@ CASES = [
     ),
 ]
 
+CASES += [
+    pytest.param(
+        dict(
+            the_plan=plan(weekly(1, THREE_LINES)),
+            coverage=insured(
+                coinsurance="0.20", copays={"office_visit": D("30")},
+                coinsurance_by_category={"drug": D("0.50"), "office_visit": D("0.90")},
+            ),
+        ),
+        {
+            # 99214: office_visit has a copay: the copay 30, not .90
+            "visits.0.lines.0.copay": "30.00",
+            "visits.0.lines.0.coinsurance": "0.00",
+            "visits.0.lines.1.coinsurance": "72.00",  # 96365: round(360 x .20)
+            "visits.0.lines.2.coinsurance": "32.00",  # J3490 (drug): round(64 x .50)
+            "totals.patient_pays": "134.00",
+            "warnings": [],
+        },
+        id="coinsurance-by-category",
+    ),  # fmt: skip
+    pytest.param(
+        dict(
+            the_plan=plan(weekly(2)),
+            start=date(2027, 12, 27),
+            coverage=insured(
+                payer_=with_standard(
+                    entry(11, date(2027, 1, 1), date(2027, 12, 31), deductible="150",
+                          coinsurance="0.10"),
+                    entry(12, date(2028, 1, 1), date(2028, 12, 31), deductible="150",
+                          coinsurance="0.10"),
+                ),
+                network="out",
+                out_of_network=NetworkBenefits(
+                    coinsurance=D("0.40"), next_plan_year=YearAmounts(deductible=D("100"))),
+            ),
+        ),
+        {
+            # out of network, allowed 50%: 96365 225, J3490 40; the standard entries are
+            # in-network only: no deductible in 2027 (missing = 0), coinsurance .40:
+            # 96365 round(225 x .40) = 90 -> reimbursed 135; J3490 16 -> 24
+            "visits.0.lines.0.deductible": "0.00",
+            "visits.0.lines.0.expected_reimbursement": "135.00",
+            "visits.0.lines.1.expected_reimbursement": "24.00",
+            # 2028: deductible 100 (its next_plan_year), coinsurance .40 carried:
+            # 96365 100 + round(125 x .40) = 50 -> 75; J3490 16 -> 24
+            "visits.1.lines.0.deductible": "100.00",
+            "visits.1.lines.0.expected_reimbursement": "75.00",
+            "totals.expected_reimbursement": "258.00",  # 135 + 24 + 75 + 24
+            "totals.patient_pays": "1060.00",  # the charges, 2 x 530
+            "totals.net_patient_cost": "802.00",
+            "warning_set": [("out_of_network", None), ("plan_year_reset", None),
+                            ("next_year_benefits_assumed", None)],
+            "warning:next_year_benefits_assumed@": {"date": "2028-01-01"},
+        },
+        id="out-of-network-next-plan-year",
+    ),  # fmt: skip
+]
 
 @pytest.mark.parametrize("inputs, expected", CASES)
 def test_plan_year_case(inputs, expected):
