@@ -360,6 +360,55 @@ CASES += [
         id="out-of-network-next-plan-year",
     ),  # fmt: skip
 ]
+CASES += [
+    pytest.param(
+        dict(
+            the_plan=plan(weekly(3, (VisitItem("J3490"),))),
+            start=date(2027, 6, 21),
+            coverage=insured(
+                payer_=with_standard(entry(13, date(2027, 1, 1), deductible="200",
+                                           coinsurance="0.20")),
+                plan_year_start=date(2026, 7, 1),
+                coinsurance="0.10",
+            ),
+        ),
+        {
+            # the first plan year starts 2026-07-01, before the entry: coinsurance .10
+            # (request), deductible missing = 0: round(64 x .10) = 6.40 each
+            "visits.0.patient_pays": "6.40",
+            "visits.1.patient_pays": "6.40",
+            # 2027-07-01: the entry is in effect on that year's start: deductible 200,
+            # coinsurance .20 (the entry's, not the request's .10 carried): 64 deductible
+            "visits.2.lines.0.deductible": "64.00",
+            "visits.2.patient_pays": "64.00",
+            "totals.patient_pays": "76.80",
+            "warnings": ["plan_year_reset"],
+        },
+        id="entry-in-effect-on-the-plan-year-start",
+    ),  # fmt: skip
+    pytest.param(
+        dict(
+            the_plan=plan(weekly(2, (VisitItem("99214"), VisitItem("J3490")))),
+            start=date(2027, 12, 27),
+            coverage=insured(
+                copays={"office_visit": D("30")},
+                coinsurance_by_category={"drug": D("0.50")},
+                next_plan_year=year_amounts(copays={"office_visit": D("40")}),
+            ),
+        ),
+        {
+            # 12-27: copay 30; J3490 round(64 x .50) = 32
+            "visits.0.patient_pays": "62.00",
+            # 2028: copay 40 (next_plan_year); the drug .50 map entry carried: warned
+            "visits.1.lines.0.copay": "40.00",
+            "visits.1.lines.1.coinsurance": "32.00",
+            "visits.1.patient_pays": "72.00",
+            "totals.patient_pays": "134.00",
+            "warning_set": [("plan_year_reset", None), ("next_year_benefits_assumed", None)],
+        },
+        id="map-entry-carried-with-warning",
+    ),  # fmt: skip
+]
 
 @pytest.mark.parametrize("inputs, expected", CASES)
 def test_plan_year_case(inputs, expected):

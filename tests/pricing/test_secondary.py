@@ -862,6 +862,108 @@ CASES += [
         id="secondary-may-cover-over-the-primary-visit-limit",
     ),  # fmt: skip
 ]
+CASES += [
+    pytest.param(
+        dict(
+            the_plan=plan(weekly(2, SPRAVATO), modality="esketamine_nasal"),
+            coverage=commercial(
+                cob("standard", coinsurance="0.50"),
+                deductible="500", coinsurance="0.20", accumulator_program=True,
+                programs=(SAVINGS,),
+            ),
+        ),
+        {
+            # V1 acme: J0013 deductible 448 (52 left); 99214 deductible 52 + round(108 x
+            # .20) = 21.60. beta (coinsurance .50 only): J0013 N 224 -> pays 224; 99214
+            # N 80 -> pays 73.60. Savings: J0013 224 - 10 = 214 -> patient 10.
+            "visits.0.lines.0.secondary_pays": "224.00",
+            "visits.0.lines.0.assistance_pays": "214.00",
+            "visits.0.patient_pays": "10.00",
+            # copay accumulator (acme's accumulators only): deductible met 500 - min(214,
+            # 448) = 286, so 214 left. V2 J0013: deductible 214 + round(234 x .20) = 46.80,
+            # S 260.80, acme pays 187.20; beta N 224 -> pays 224; savings 36.80 - 10 = 26.80
+            "visits.1.lines.0.deductible": "214.00",
+            "visits.1.lines.0.coinsurance": "46.80",
+            "visits.1.lines.0.secondary_pays": "224.00",
+            "visits.1.lines.0.assistance_pays": "26.80",
+            # 99214: deductible met: coinsurance 32 = S; beta N 80 -> pays 32
+            "visits.1.lines.1.secondary_pays": "32.00",
+            "visits.1.patient_pays": "10.00",
+            "totals.secondary_pays": "553.60",  # 224 + 73.60 + 224 + 32
+            "totals.assistance_pays": "240.80",  # 214 + 26.80
+            "totals.insurance_pays": "401.60",  # 86.40 + 187.20 + 128
+            "totals.patient_pays": "20.00",  # 401.60 + 553.60 + 240.80 + 20 = 1216
+        },
+        id="standard-then-savings-with-copay-accumulator",
+    ),  # fmt: skip
+    pytest.param(
+        dict(
+            the_plan=plan(weekly(2)),
+            start=date(2027, 1, 25),
+            coverage=commercial(
+                cob("standard", plan_year_start=date(2026, 2, 1), visits_used={91: 1},
+                    policies=[Policy(91, modality="ketamine_iv", max_visits_per_year=1)]),
+                coinsurance="0.20",
+            ),  # fmt: skip
+        ),
+        {
+            # beta's visit used before the start fills its 2026-02-01 year: 01-25 nothing;
+            # its count restarts on its anniversary 2027-02-01: pays S 84.80
+            "visits.0.patient_pays": "84.80",
+            "visits.1.patient_pays": "0.00",
+            "visits.1.lines.0.secondary_pays": "72.00",
+            "totals.secondary_pays": "84.80",
+            "warning:plan_year_reset@beta": {"date": "2027-02-01"},
+        },
+        id="standard-secondary-visit-count-restarts-on-its-anniversary",
+    ),
+    pytest.param(
+        dict(
+            the_plan=plan(weekly(3, (VisitItem("J3490"),))),
+            start=date(2027, 6, 21),
+            coverage=part_b(
+                medigap(coinsurance_share="0.50", out_of_pocket_max="100", out_of_pocket_met="30"),
+                plan_year_start=date(2026, 7, 1),
+                deductible_met="283",
+                next_plan_year=year_amounts(deductible="283", coinsurance="0.20"),
+            ),
+        ),
+        {
+            # Plan K, 70 left this calendar year. 06-21, 06-28: K 12.80 -> 6.40 each
+            "visits.0.lines.0.patient_pays": "6.40",
+            "visits.1.lines.0.patient_pays": "6.40",  # 57.20 left
+            # 07-05: the primary's new plan year (deductible 283 again): D 64, K 0 ->
+            # 64, capped at 57.20: the supplement's limit runs by calendar year, no reset
+            "visits.2.lines.0.deductible": "64.00",
+            "visits.2.lines.0.patient_pays": "57.20",
+            "visits.2.lines.0.secondary_pays": "6.80",
+            "totals.patient_pays": "70.00",
+            "totals.secondary_pays": "19.60",  # 6.40 + 6.40 + 6.80
+            "warning_set": [("plan_year_reset", None)],
+            "warning:plan_year_reset@": {"date": "2027-07-01"},
+        },
+        id="medigap-calendar-year-beside-a-july-primary-year",
+    ),
+    pytest.param(
+        dict(
+            the_plan=plan(weekly(1)),
+            start=date(2027, 6, 7),
+            coverage=part_b(
+                medigap(payer_=other_payer("medigap", "medicare_supplement", standard=(
+                    StandardBenefits(14, date(2027, 3, 1), None, coinsurance_share=D("0.50")),
+                ))),
+                deductible_met="283",
+            ),
+        ),
+        {
+            # the entry starts 2027-03-01, so none is in effect on Jan 1, 2027: defaults
+            # (share 1): the supplement pays S 72 + 12.80
+            "totals.secondary_pays": "84.80",
+            "totals.patient_pays": "0.00",
+        },
+        id="medigap-entry-not-in-effect-on-jan-1",
+    ),  # fmt: skip
+]
 
 @pytest.mark.parametrize("inputs, expected", CASES)
 def test_secondary_case(inputs, expected):
