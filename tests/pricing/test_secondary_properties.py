@@ -306,6 +306,8 @@ def test_medicaid_leaves_at_most_the_copay_per_visit(inp):
         assert len(crossover) == 1
         assert crossover[0].amount == medicaid_paid
         assert crossover[0].payer == "state"
+        first = next(v for v in result.visits if any(x.secondary_pays for x in v.lines))
+        assert crossover[0].date == first.date
     else:
         assert crossover == []
     assert not any(w.code == "plan_year_reset" and w.payer for w in result.warnings)
@@ -349,3 +351,37 @@ def test_a_supplement_limit_bounds_each_calendar_year(inp):
                 else terms.out_of_pocket_max
             room = UNLIMITED if limit is None else limit
         assert paid <= room, (year, paid, room)
+
+
+def anniversaries(plan_year_start, after, until):
+    """plan_year_start + k years (Feb 29 -> Mar 1 in a common year) in (after, until]."""
+    found = []
+    for year in range(after.year - 1, until.year + 1):
+        try:
+            day = plan_year_start.replace(year=year)
+        except ValueError:
+            day = date(year, 3, 1)
+        if after < day <= until:
+            found.append(day)
+    return found
+
+
+@SOME
+@given(with_secondary())
+def test_a_secondary_resets_on_its_own_anniversaries(inp):
+    """supplement: every Jan 1; standard / non_duplication: its plan_year_start (default the
+    primary's, default Jan 1 of the start date's year); medicaid: never."""
+    result = estimate(inp)
+    coverage = inp.coverage
+    secondary = coverage.secondary
+    resets = sorted(w.date for w in result.warnings
+                    if w.code == "plan_year_reset" and w.payer == secondary.payer.code)
+    if not result.visits or secondary.method == "medicaid":
+        assert resets == []
+        return
+    if secondary.method == "supplement":
+        start_of_years = date(inp.start_date.year, 1, 1)
+    else:
+        start_of_years = (secondary.benefits.plan_year_start or coverage.benefits.plan_year_start
+                          or date(inp.start_date.year, 1, 1))  # fmt: skip
+    assert resets == anniversaries(start_of_years, inp.start_date, result.visits[-1].date)
