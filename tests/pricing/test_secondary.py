@@ -18,6 +18,7 @@ from datetime import date
 import pytest
 
 from costapi.pricing import (
+    Amounts,
     Policy,
     PricingError,
     Program,
@@ -962,6 +963,99 @@ CASES += [
             "totals.patient_pays": "0.00",
         },
         id="medigap-entry-not-in-effect-on-jan-1",
+    ),  # fmt: skip
+]
+CASES += [
+    pytest.param(
+        dict(
+            the_plan=plan(weekly(1)),
+            coverage=commercial(
+                cob("non_duplication", deductible="300", family=Amounts(D("200"), D("150"))),
+                coinsurance="0.20",
+            ),
+        ),
+        {
+            # beta's deductible remaining: min(300, 200 - 150) = 50.
+            # 96365: N = 360 - 50 = 310; pays max(0, min(310 - 288, 72)) = 22
+            "visits.0.lines.0.secondary_pays": "22.00",
+            # J3490: family deductible met -> N 64; pays min(64 - 51.20, 12.80) = 12.80
+            "visits.0.lines.1.secondary_pays": "12.80",
+            "totals.secondary_pays": "34.80",
+            "totals.patient_pays": "50.00",  # 84.80 - 34.80
+        },
+        id="non-duplication-secondary-family-deductible",
+    ),
+    pytest.param(
+        dict(
+            the_plan=plan(weekly(2, (VisitItem("J3490"),))),
+            start=date(2027, 1, 25),
+            coverage=commercial(
+                cob("standard", plan_year_start=date(2026, 2, 1),
+                    standard=(StandardBenefits(31, date(2027, 1, 1), deductible=D("100")),)),
+                coinsurance="0.20",
+            ),  # fmt: skip
+        ),
+        {
+            # beta's first year starts 2026-02-01, before its entry: deductible 0, N 64,
+            # pays S 12.80. 2027-02-01: the entry (deductible 100) is in effect on that
+            # year's start: deductible 64 -> N 0, pays 0
+            "visits.0.lines.0.secondary_pays": "12.80",
+            "visits.1.lines.0.secondary_pays": "0.00",
+            "visits.1.patient_pays": "12.80",
+            "warning_set": [("plan_year_reset", "beta")],  # nothing typed was carried
+            "warning:plan_year_reset@beta": {"date": "2027-02-01"},
+        },
+        id="standard-secondary-entry-from-its-own-year-start",
+    ),
+    pytest.param(
+        dict(
+            the_plan=plan(weekly(1)),
+            coverage=with_secondary(
+                insured(payer_=payer(policies=EXCLUDES_J3490), coinsurance="0.20",
+                        authorization="denied"),
+                cob("standard", policies=[Policy(95, service="J3490", prior_authorization=True)]),
+            ),
+        ),
+        {
+            # beta needs authorization for J3490 and it was denied (step 4): it would not
+            # cover the line acme refuses, so no secondary_may_cover; 96365: pays S 72
+            "totals.secondary_pays": "72.00",
+            "totals.patient_pays": "60.00",  # J3490's cash
+            "warning_set": [("not_covered", None)],
+        },
+        id="secondary-may-cover-not-when-its-authorization-is-denied",
+    ),  # fmt: skip
+    pytest.param(
+        dict(
+            the_plan=plan(weekly(1)),
+            coverage=with_secondary(
+                insured(payer_=payer(policies=EXCLUDES_J3490), coinsurance="0.20",
+                        diagnosis=("F33.2",)),
+                cob("standard", policies=[Policy(96, service="J3490",
+                                                 diagnosis_codes=("F33.*",))]),
+            ),
+        ),
+        {
+            # the estimate's F33.2 matches beta's F33.*: beta would cover J3490 (cash 60)
+            "warning:secondary_may_cover@beta": {"date": "2027-01-04", "amount": "60.00"},
+        },
+        id="secondary-may-cover-with-a-matching-diagnosis",
+    ),  # fmt: skip
+    pytest.param(
+        dict(
+            the_plan=plan(weekly(1)),
+            coverage=with_secondary(
+                insured(payer_=payer(policies=EXCLUDES_J3490), coinsurance="0.20",
+                        diagnosis=("F43.10",)),
+                cob("standard", policies=[Policy(96, service="J3490",
+                                                 diagnosis_codes=("F33.*",))]),
+            ),
+        ),
+        {
+            # F43.10 does not match: beta would refuse J3490 too
+            "warning_set": [("not_covered", None)],
+        },
+        id="secondary-may-cover-not-for-another-diagnosis",
     ),  # fmt: skip
 ]
 

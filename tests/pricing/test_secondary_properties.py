@@ -27,6 +27,7 @@ from costapi.pricing import (
     EstimateInput,
     MedicaidBenefits,
     Payer,
+    PhaseOverride,
     Secondary,
     StandardBenefits,
     SupplementBenefits,
@@ -385,3 +386,27 @@ def test_a_secondary_resets_on_its_own_anniversaries(inp):
         start_of_years = (secondary.benefits.plan_year_start or coverage.benefits.plan_year_start
                           or date(inp.start_date.year, 1, 1))  # fmt: skip
     assert resets == anniversaries(start_of_years, inp.start_date, result.visits[-1].date)
+
+
+@SOME
+@given(with_secondary())
+def test_the_range_with_a_secondary_equals_the_estimates_at_its_bounds(inp):
+    """The range's shortcuts (prefix sums, continuing the pass) carry the secondary's own
+    accumulators, plan years and visit counts like the primary's."""
+    result = estimate(inp)
+    open_phases = [p for p in inp.plan.phases
+                   if p.sessions_min is not None or p.sessions_max is not None]  # fmt: skip
+    if not open_phases:
+        assert result.range is None
+        return
+
+    def net_at(longest):
+        overrides = {}
+        for p in open_phases:
+            low = p.sessions if p.sessions_min is None else min(p.sessions_min, p.sessions)
+            high = p.sessions if p.sessions_max is None else max(p.sessions_max, p.sessions)
+            overrides[p.name] = PhaseOverride(sessions=high if longest else low)
+        return estimate(replace(inp, overrides=overrides)).totals.net_patient_cost
+
+    low, high = net_at(False), net_at(True)
+    assert (result.range.low, result.range.high) == (min(low, high), max(low, high))
