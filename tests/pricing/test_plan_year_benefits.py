@@ -26,7 +26,7 @@ from costapi.pricing import (
 from costapi.pricing.inputs import Calendar
 
 from .builders import INFUSION, SERVICES, D, insured, payer, plan, run, weekly
-from .secondary_builders import expect, medicare, year_amounts
+from .secondary_builders import PART_B, expect, medicare, year_amounts
 
 THREE_LINES = (VisitItem("99214"), VisitItem("96365"), VisitItem("J3490"))
 DECEMBER = date(2027, 12, 20)  # Monday: 12-20, 12-27, then 2028-01-03
@@ -407,6 +407,48 @@ CASES += [
             "warning_set": [("plan_year_reset", None), ("next_year_benefits_assumed", None)],
         },
         id="map-entry-carried-with-warning",
+    ),  # fmt: skip
+]
+CASES += [
+    pytest.param(
+        dict(
+            the_plan=plan(weekly(2)),
+            start=date(2027, 12, 27),
+            coverage=insured(payer_=medicare(standard=PART_B[:2])),
+        ),
+        {
+            # 2027 entry: deductible 300: 96365 300 + round(60 x .20) = 12; J3490 12.80
+            "visits.0.patient_pays": "324.80",
+            # no 2028 entry: the 2027 figures carried (met 0); nothing typed, no warning
+            "visits.1.lines.0.deductible": "300.00",
+            "visits.1.patient_pays": "324.80",
+            "totals.patient_pays": "649.60",
+            "warnings": ["plan_year_reset"],
+        },
+        id="standard-amounts-carried-without-warning",
+    ),
+    pytest.param(
+        dict(
+            the_plan=plan(weekly(2)),
+            start=date(2027, 12, 27),
+            coverage=insured(
+                deductible="300", coinsurance="0.20", family=Amounts(D("600")),
+                next_plan_year=year_amounts(coinsurance="0.20", family=Amounts(D("400"))),
+            ),
+        ),
+        {
+            # 12-27: min(300, 600) = 300: 96365 300 + round(60 x .20) = 12; J3490 12.80
+            "visits.0.patient_pays": "324.80",
+            # 2028: next_plan_year has a family deductible and no individual one: the
+            # family amount alone applies (the individual 300 is not carried):
+            # 96365 deductible 360; J3490 deductible 40 + round(24 x .20) = 4.80
+            "visits.1.lines.0.deductible": "360.00",
+            "visits.1.lines.1.deductible": "40.00",
+            "visits.1.patient_pays": "404.80",
+            "totals.patient_pays": "729.60",
+            "warnings": ["plan_year_reset"],
+        },
+        id="next-year-family-amount-alone",
     ),  # fmt: skip
 ]
 
