@@ -13,6 +13,7 @@ coinsurance typed (283.00, 0.20; no standard benefits), so these cases do not de
 3.4's standard benefits (test_plan_year_benefits.py has those).
 """
 
+from dataclasses import replace
 from datetime import date
 
 import pytest
@@ -1166,3 +1167,29 @@ def test_met_equal_to_the_total_is_fine():
     secondary = medigap(coinsurance_share="0.50", out_of_pocket_max="100", out_of_pocket_met="100")
     result = run(plan(weekly(1)), part_b(secondary, deductible_met="283"))
     expect(result, {"totals.patient_pays": "0.00", "totals.secondary_pays": "84.80"})
+
+
+def offered_savings(kind):
+    """Spravato (J0013 448 + 99214 160) on acme (deductible 500, coinsurance .20) with a
+    standard second plan of `kind` (coinsurance .50), the savings program live but not
+    requested."""
+    coverage = commercial(cob("standard", kind=kind, deductible="300", coinsurance="0.50"),
+                          deductible="500", coinsurance="0.20")  # fmt: skip
+    return run(plan(weekly(1, SPRAVATO), modality="esketamine_nasal"),
+               replace(coverage, available_programs=(SAVINGS,)))  # fmt: skip
+
+
+def test_program_available_counts_the_secondary():
+    # as standard-then-savings: without the program the patient pays 374 (J0013) + 0;
+    # with it 10: the saving is 364. Cash 448 + 150 = 598 is not cheaper than 374.
+    expect(offered_savings("commercial"), {
+        "totals.patient_pays": "374.00",
+        "totals.secondary_pays": "147.60",
+        "warnings": ["program_available"],
+        "warning:program_available": {"amount": "364.00"},
+    })  # fmt: skip
+
+
+def test_program_available_not_offered_when_the_secondary_kind_is_not_allowed():
+    # the savings program admits commercial plans only; the second plan is "other"
+    expect(offered_savings("other"), {"totals.patient_pays": "374.00", "warnings": []})
