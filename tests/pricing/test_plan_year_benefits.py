@@ -450,6 +450,25 @@ CASES += [
         },
         id="next-year-family-amount-alone",
     ),  # fmt: skip
+    pytest.param(
+        dict(
+            the_plan=plan(weekly(2)),
+            start=date(2027, 12, 27),
+            coverage=insured(
+                coinsurance="0.20", out_of_pocket_max="5000",
+                next_plan_year=year_amounts(coinsurance="0.20",
+                                            family=Amounts(out_of_pocket_max=D("1000"))),
+            ),
+        ),
+        {
+            # 72 + 12.80 each visit, far below either limit. 2028: a family OOP maximum
+            # and no individual one in next_plan_year: the family 1000 alone applies, the
+            # individual 5000 is not carried: nothing carried, no warning
+            "totals.patient_pays": "169.60",
+            "warnings": ["plan_year_reset"],
+        },
+        id="next-year-family-oop-alone",
+    ),  # fmt: skip
 ]
 
 @pytest.mark.parametrize("inputs, expected", CASES)
