@@ -522,6 +522,11 @@ def test_start_moved_over_an_anniversary():
             "coverage.benefits.out_of_pocket_met",
             id="oop-met-above-request",
         ),
+        pytest.param(
+            insured(network="out", out_of_network=NetworkBenefits(D("100"), D("150"))),
+            "coverage.benefits.out_of_network.deductible_met",
+            id="out-of-network-deductible-met-above-its-total",
+        ),
     ],
 )
 def test_met_above_the_resolved_total_is_refused(coverage, field):
