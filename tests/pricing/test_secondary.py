@@ -965,6 +965,26 @@ CASES += [
         },
         id="medigap-entry-not-in-effect-on-jan-1",
     ),  # fmt: skip
+    pytest.param(
+        dict(
+            the_plan=plan(weekly(1, (VisitItem("J3490"), VisitItem("99214")))),
+            coverage=part_b(
+                medigap(coinsurance_share="0.50", out_of_pocket_max="100", out_of_pocket_met="80"),
+                deductible_met="283",
+            ),
+        ),
+        {
+            # Plan K, 20 left. The office line first, then the others in line order:
+            # 99214 K 32 -> 16 (4 left); then J3490 K 12.80 -> 6.40, capped at 4
+            "visits.0.lines.0.patient_pays": "4.00",  # J3490
+            "visits.0.lines.0.secondary_pays": "8.80",
+            "visits.0.lines.1.patient_pays": "16.00",  # 99214
+            "visits.0.lines.1.secondary_pays": "16.00",
+            "totals.patient_pays": "20.00",
+            "totals.secondary_pays": "24.80",
+        },
+        id="medigap-plan-k-limit-office-line-first",
+    ),
 ]
 CASES += [
     pytest.param(
