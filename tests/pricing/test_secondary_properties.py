@@ -18,7 +18,7 @@ from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from costapi.pricing import (
@@ -37,6 +37,7 @@ from costapi.pricing import (
 from costapi.pricing.money import UNLIMITED
 from costapi.pricing.vocabulary import CATEGORIES
 
+from .builders import SERVICES, insured, plan, weekly
 from .strategies import (
     cents,
     days_around,
@@ -410,3 +411,71 @@ def test_the_range_with_a_secondary_equals_the_estimates_at_its_bounds(inp):
 
     low, high = net_at(False), net_at(True)
     assert (result.range.low, result.range.high) == (min(low, high), max(low, high))
+
+
+def year_start(plan_year_start, day):
+    """The start of the plan year holding `day`."""
+    return max(d for d in anniversaries(plan_year_start, date(day.year - 2, 12, 31), day))
+
+
+def in_effect(entries, day):
+    for entry in entries:
+        if (entry.effective_from or date.min) <= day <= (entry.effective_to or date.max):
+            return entry
+    return None
+
+
+def carried_years(inp, visit_dates):
+    """The later plan years (starts) into which a typed primary amount is carried (3.4): an
+    amount neither next_plan_year nor a standard entry in effect on that year's start gives;
+    next_plan_year's family amount without an individual one stands alone (nothing carried);
+    map entries by category; family amounts unless next_plan_year has a family."""
+    coverage = inp.coverage
+    typed = coverage.benefits
+    following = typed.next_plan_year
+    plan_year_start = typed.plan_year_start or date(inp.start_date.year, 1, 1)
+    first = year_start(plan_year_start, inp.start_date)
+    found = []
+    for start in sorted({year_start(plan_year_start, day) for day in visit_dates} - {first}):
+        entry = in_effect(coverage.payer.standard_benefits, start)
+        carried = False
+        for name in ("deductible", "out_of_pocket_max", "coinsurance"):
+            if following is not None and getattr(following, name) is not None:
+                continue
+            alone = following is not None and following.family is not None \
+                and getattr(following.family, name, None) is not None
+            if entry is None and not alone and getattr(typed, name) is not None:
+                carried = True
+        for name in ("copays", "coinsurance_by_category"):
+            given = getattr(following, name) if following is not None else {}
+            if entry is None and set(getattr(typed, name)) - set(given):
+                carried = True
+        if (following is None or following.family is None) and typed.family is not None \
+                and (typed.family.deductible is not None
+                     or typed.family.out_of_pocket_max is not None):
+            carried = True
+        if carried:
+            found.append(start)
+    return found
+
+
+# next_plan_year's family deductible alone, the first year's individual one typed: the family
+# amount alone applies in 2028, nothing is carried (test_plan_year_benefits.py works it out)
+FAMILY_ALONE = EstimateInput(
+    plan(weekly(2)),
+    SERVICES,
+    date(2027, 12, 27),
+    insured(deductible="300", coinsurance="0.20", family=Amounts(Decimal("600")),
+            next_plan_year=YearAmounts(coinsurance=Decimal("0.20"),
+                                       family=Amounts(Decimal("400")))),
+)  # fmt: skip
+
+
+@SOME
+@given(with_secondary())
+@example(FAMILY_ALONE)
+def test_next_year_benefits_assumed_exactly_when_a_typed_amount_is_carried(inp):
+    result = estimate(inp)
+    warned = sorted(w.date for w in result.warnings
+                    if w.code == "next_year_benefits_assumed" and w.payer is None)  # fmt: skip
+    assert warned == carried_years(inp, [v.date for v in result.visits])
