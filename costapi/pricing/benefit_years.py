@@ -100,11 +100,15 @@ class BenefitYears:
         entry = standard_entry(self.entries, start)
         following = self._given("next_plan_year")
         first = self.year(self.first_index)
+        family = getattr(following, "family", None) if self.family else None
+        # a family amount without an individual one: the family amount alone applies
+        alone = {name for name in ("deductible", "out_of_pocket_max") if family is not None
+                 and getattr(family, name) is not None and getattr(following, name) is None}
         carried = []
         amounts = {}
         for name in self.names:
             value = getattr(following, name, None)
-            if value is None:
+            if value is None and name not in alone:
                 if entry is not None:
                     value = getattr(entry, name)
                 else:
@@ -122,17 +126,10 @@ class BenefitYears:
                 carried.extend(f"{name}.{key}" for key in sorted(typed) if key not in given)
                 merged = {**first.maps[name], **given}
             maps[name] = merged
-        family = None
-        if self.family:
-            family = getattr(following, "family", None)
-            if family is None:
-                family = first.family
-                if family is not None:
-                    carried.append("family")
-            else:  # a family amount without an individual one: the family amount alone
-                for name in ("deductible", "out_of_pocket_max"):
-                    if getattr(family, name) is not None and getattr(following, name) is None:
-                        amounts[name] = None
+        if self.family and family is None:
+            family = first.family
+            if family is not None:
+                carried.append("family")
         return YearTerms(start, amounts, maps, family, tuple(carried))
 
     def check_met(self, path: str) -> None:
