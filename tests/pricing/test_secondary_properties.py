@@ -425,38 +425,65 @@ def in_effect(entries, day):
     return None
 
 
-def carried_years(inp, visit_dates):
-    """The later plan years (starts) into which a typed primary amount is carried (3.4): an
-    amount neither next_plan_year nor a standard entry in effect on that year's start gives;
+NETWORK_AMOUNTS = ("deductible", "out_of_pocket_max", "coinsurance")
+NETWORK_MAPS = ("copays", "coinsurance_by_category")
+SUPPLEMENT_TERMS = ("pays_part_b_deductible", "coinsurance_share", "office_visit_copay",
+                    "out_of_pocket_max")  # fmt: skip
+
+
+def carried_years(typed, entries, plan_year_start, start_date, visit_dates,
+                  amounts=NETWORK_AMOUNTS, maps=NETWORK_MAPS, with_family=True):  # fmt: skip
+    """The later plan years (starts) into which a typed amount is carried (3.4): an amount
+    neither next_plan_year nor a standard entry in effect on that year's start gives;
     next_plan_year's family amount without an individual one stands alone (nothing carried);
     map entries by category; family amounts unless next_plan_year has a family."""
-    coverage = inp.coverage
-    typed = coverage.benefits
     following = typed.next_plan_year
-    plan_year_start = typed.plan_year_start or date(inp.start_date.year, 1, 1)
-    first = year_start(plan_year_start, inp.start_date)
+    first = year_start(plan_year_start, start_date)
     found = []
     for start in sorted({year_start(plan_year_start, day) for day in visit_dates} - {first}):
-        entry = in_effect(coverage.payer.standard_benefits, start)
+        entry = in_effect(entries, start)
         carried = False
-        for name in ("deductible", "out_of_pocket_max", "coinsurance"):
+        for name in amounts:
             if following is not None and getattr(following, name) is not None:
                 continue
-            alone = following is not None and following.family is not None \
-                and getattr(following.family, name, None) is not None
+            family = getattr(following, "family", None)
+            alone = family is not None and getattr(family, name, None) is not None
             if entry is None and not alone and getattr(typed, name) is not None:
                 carried = True
-        for name in ("copays", "coinsurance_by_category"):
+        for name in maps:
             given = getattr(following, name) if following is not None else {}
             if entry is None and set(getattr(typed, name)) - set(given):
                 carried = True
-        if (following is None or following.family is None) and typed.family is not None \
-                and (typed.family.deductible is not None
-                     or typed.family.out_of_pocket_max is not None):
+        family = with_family and typed.family
+        if family and (following is None or following.family is None) \
+                and (family.deductible is not None or family.out_of_pocket_max is not None):
             carried = True
         if carried:
             found.append(start)
     return found
+
+
+def primary_carried_years(inp, visit_dates):
+    coverage = inp.coverage
+    typed = coverage.benefits
+    plan_year_start = typed.plan_year_start or date(inp.start_date.year, 1, 1)
+    return carried_years(typed, coverage.payer.standard_benefits, plan_year_start,
+                         inp.start_date, visit_dates)  # fmt: skip
+
+
+def secondary_carried_years(inp, visit_dates):
+    coverage = inp.coverage
+    secondary = coverage.secondary
+    entries = secondary.payer.standard_benefits
+    if secondary.method == "medicaid":
+        return []
+    if secondary.method == "supplement":
+        return carried_years(secondary.benefits, entries, date(inp.start_date.year, 1, 1),
+                             inp.start_date, visit_dates, SUPPLEMENT_TERMS, (), False)
+    plan_year_start = (secondary.benefits.plan_year_start or coverage.benefits.plan_year_start
+                       or date(inp.start_date.year, 1, 1))
+    return carried_years(secondary.benefits, entries, plan_year_start, inp.start_date,
+                         visit_dates)  # fmt: skip
 
 
 # next_plan_year's family deductible alone, the first year's individual one typed: the family
@@ -478,4 +505,14 @@ def test_next_year_benefits_assumed_exactly_when_a_typed_amount_is_carried(inp):
     result = estimate(inp)
     warned = sorted(w.date for w in result.warnings
                     if w.code == "next_year_benefits_assumed" and w.payer is None)  # fmt: skip
-    assert warned == carried_years(inp, [v.date for v in result.visits])
+    assert warned == primary_carried_years(inp, [v.date for v in result.visits])
+
+
+@SOME
+@given(with_secondary())
+def test_a_secondary_warns_next_year_benefits_assumed_when_its_typed_terms_are_carried(inp):
+    result = estimate(inp)
+    code = inp.coverage.secondary.payer.code
+    warned = sorted(w.date for w in result.warnings
+                    if w.code == "next_year_benefits_assumed" and w.payer == code)  # fmt: skip
+    assert warned == secondary_carried_years(inp, [v.date for v in result.visits])
