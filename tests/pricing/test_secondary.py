@@ -1213,3 +1213,22 @@ def test_program_available_counts_the_secondary():
 def test_program_available_not_offered_when_the_secondary_kind_is_not_allowed():
     # the savings program admits commercial plans only; the second plan is "other"
     expect(offered_savings("other"), {"totals.patient_pays": "374.00", "warnings": []})
+
+
+@pytest.mark.parametrize(
+    "kinds, patient, assistance, warnings",
+    [
+        # Plan G leaves the deductible part 283 on 96365; a grant of 283 - 50 = 233 when
+        # it admits both payers' kinds, nothing (and a warning) when it names Medicare only
+        pytest.param(("medicare",), "283.00", "0.00", ["assistance_not_applicable"],
+                     id="primary-kind-only"),
+        pytest.param(("medicare", "medicare_supplement"), "50.00", "233.00", [],
+                     id="both-kinds"),
+    ],
+)  # fmt: skip
+def test_a_program_needs_both_payers_kinds(kinds, patient, assistance, warnings):
+    grant = Program("grant", "foundation grant", (), ("administration",), kinds, D("50.00"),
+                    D("1000.00"))  # fmt: skip
+    result = run(plan(weekly(1)), part_b(medigap(), programs=(grant,)))
+    expect(result, {"totals.patient_pays": patient, "totals.assistance_pays": assistance,
+                    "totals.secondary_pays": "28.20", "warnings": warnings})  # fmt: skip
