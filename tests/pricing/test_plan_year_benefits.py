@@ -469,6 +469,31 @@ CASES += [
         },
         id="next-year-family-oop-alone",
     ),  # fmt: skip
+    pytest.param(
+        dict(
+            the_plan=plan(weekly(2)),
+            start=date(2027, 12, 27),
+            coverage=insured(
+                payer_=with_standard(entry(14, date(2028, 1, 1), coinsurance="0.30")),
+                deductible="100", coinsurance="0.20", copays={"drug": D("5")},
+            ),
+        ),
+        {
+            # 12-27: 96365 100 + round(260 x .20) = 52; J3490 (drug): copay 5 -> 157
+            "visits.0.lines.1.copay": "5.00",
+            "visits.0.patient_pays": "157.00",
+            # 2028, entry 14 gives coinsurance .30 only: no deductible, no drug copay
+            # there (left out = missing, not carried): round(360 x .30) = 108; J3490
+            # round(64 x .30) = 19.20
+            "visits.1.lines.0.deductible": "0.00",
+            "visits.1.lines.1.copay": "0.00",
+            "visits.1.lines.1.coinsurance": "19.20",
+            "visits.1.patient_pays": "127.20",
+            "totals.patient_pays": "284.20",
+            "warnings": ["plan_year_reset"],
+        },
+        id="an-amount-the-entry-leaves-out-is-missing",
+    ),  # fmt: skip
 ]
 
 @pytest.mark.parametrize("inputs, expected", CASES)
