@@ -8,7 +8,7 @@ from .accumulators import Accumulators
 from .assistance import ProgramLedger, apply_programs, payer_kinds, usable_programs
 from .benefit_years import BenefitYears, YearClock
 from .cost_sharing import copay_part, deductible_and_coinsurance
-from .coverage import DIAGNOSIS, EXCLUSION, VISIT_LIMIT, count_visit, first_in_effect
+from .coverage import DIAGNOSIS, EXCLUSION, VISIT_LIMIT, count_visit
 from .inputs import EstimateInput, Insurance
 from .lines import LineDraft, VisitDraft, cash_line, covered_line
 from .money import ZERO, cents
@@ -145,14 +145,20 @@ class Adjudication:
         self.secondary = None if pricing.secondary is None else pricing.secondary.start()
 
     def visit(self, day: date, phase: str) -> VisitDraft:
-        turned = self.clock.turn(day, self.notices)
-        if turned is not None:
-            self.terms, first = turned
-            self.year = self.clock.index
+        clock = self.clock
+        if clock.next_start is None or day >= clock.next_start:  # a new plan year
+            self.terms, first = clock.turn(day, self.notices)
+            self.year = clock.index
             met = self.pricing.network_benefits if first else None
             if self.shares_cost:
                 self.accumulators = Accumulators(self.terms, met)
             self.visit_counts = dict(self.pricing.visits_used) if first else {}
+            maps = self.terms.maps
+            self.copays = {category: cents(Decimal(amount))
+                           for category, amount in maps.get("copays", NO_COPAYS).items()}
+            self.rates = {category: Decimal(rate)
+                          for category, rate in maps["coinsurance_by_category"].items()}
+            self.coinsurance = Decimal(self.terms.get("coinsurance") or 0)
         terms = self.pricing.lines[phase]
         lines = self._lines(day, terms)
         if self.secondary is not None:
@@ -170,17 +176,18 @@ class Adjudication:
         pricing = self.pricing
         notices = self.notices
         accumulators = self.accumulators
-        year = self.terms
-        copays = year.maps.get("copays", NO_COPAYS)
-        by_category = year.maps["coinsurance_by_category"]
-        coinsurance = Decimal(year.get("coinsurance") or 0)
+        copays, by_category, coinsurance = self.copays, self.rates, self.coinsurance
         in_network = pricing.in_network
         ordinal = day.toordinal()
         counted: set[int] = set()
         copay_owed: dict[str, Decimal] = {}
         lines = []
         for terms in items:
-            policy = first_in_effect(terms.policies, day)  # step 1: the most specific
+            policy = None
+            for candidate in terms.policies:  # step 1: the most specific in effect
+                if candidate.starts <= day <= candidate.ends:
+                    policy = candidate
+                    break
             policy_id = None
             if policy is not None:
                 policy_id = policy.id
@@ -204,9 +211,7 @@ class Adjudication:
                         break
                 copay = copays.get(category)
                 if copay is not None:
-                    owed = copay_owed.get(category)
-                    if owed is None:
-                        owed = cents(Decimal(copay))
+                    owed = copay_owed.get(category, copay)
                     paid = copay_part(allowed, owed, accumulators)
                     copay_owed[category] = owed - paid
                     line = covered_line(
@@ -219,8 +224,7 @@ class Adjudication:
                         rate_id=rate_id,
                     )
                 else:
-                    rate = by_category.get(category)
-                    rate = coinsurance if rate is None else Decimal(rate)
+                    rate = by_category.get(category, coinsurance)
                     deductible, share = deductible_and_coinsurance(allowed, rate, accumulators)
                     paid = deductible + share
                     line = covered_line(
@@ -235,8 +239,7 @@ class Adjudication:
                     )
             elif accumulators is not None:  # 3.5 out of network, reimbursed
                 allowed = terms.out_of_network_allowed
-                rate = by_category.get(category)
-                rate = coinsurance if rate is None else Decimal(rate)
+                rate = by_category.get(category, coinsurance)
                 deductible, share = deductible_and_coinsurance(allowed, rate, accumulators)
                 line = covered_line(
                     terms,
