@@ -4,7 +4,7 @@ from marshmallow import Schema, fields
 from costapi.api.fields import Cents, Timestamp
 
 MONEY_TOTALS = ("charges", "allowed", "insurance_pays", "secondary_pays", "assistance_pays",
-                "discount",
+                "clinic_write_off", "discount",
                 "patient_pays", "deductible", "copay", "coinsurance", "not_covered",
                 "expected_reimbursement", "net_patient_cost")
 
@@ -19,18 +19,33 @@ RangeSchema = Schema.from_dict(_money("low", "high"), name="EstimateRange")
 
 class LineSchema(Schema):
     service = fields.String(required=True)
+    description = fields.String(required=True)
     units = fields.Integer(required=True)
-    charge, allowed, insurance_pays, secondary_pays, assistance_pays, discount, patient_pays = (
+    charge, cash, allowed, insurance_pays, secondary_pays, assistance_pays, discount = (
         Cents(required=True) for _ in range(7))
-    deductible, copay, coinsurance, not_covered, expected_reimbursement = (
-        Cents(required=True) for _ in range(5))
+    patient_pays, deductible, copay, coinsurance, not_covered, clinic_write_off = (
+        Cents(required=True) for _ in range(6))
+    expected_reimbursement = Cents(required=True)
+    allowed_basis = fields.String(allow_none=True, metadata={"enum": [
+        "contracted", "percent_of_charge", "charge", "out_of_network_percent", "none", None]})
     covered = fields.Boolean(required=True)
     reason = fields.String(allow_none=True, metadata={"enum": [
         "policy_exclusion", "diagnosis", "prior_authorization_denied", "visit_limit",
         "self_pay", None]})
     reason_detail = fields.String(allow_none=True)
+    liability = fields.String(allow_none=True, metadata={"enum": ["patient", "clinic", None]})
+    prior_authorization = fields.String(allow_none=True, metadata={"enum": [
+        "approved", "expired", "pending", "not_requested", "denied", None]})
     policy_id = fields.Integer(allow_none=True)
     rate_id = fields.Integer(allow_none=True)
+
+
+class BalancesSchema(Schema):
+    deductible_remaining = Cents(required=True)
+    out_of_pocket_remaining = Cents(required=True, allow_none=True, metadata={
+        "description": "null: no out-of-pocket limit"})
+    programs_remaining = fields.Dict(keys=fields.String(), values=Cents(allow_none=True),
+                                     required=True)
 
 
 class VisitSchema(Schema):
@@ -38,7 +53,10 @@ class VisitSchema(Schema):
     phase = fields.String(required=True)
     patient_pays = Cents(required=True)
     secondary_pays = Cents(required=True)
+    clinic_write_off = Cents(required=True)
     net_patient_cost = Cents(required=True)
+    balances = fields.Nested(BalancesSchema, allow_none=True, metadata={
+        "description": "The primary's running figures after the visit; null for self-pay"})
     lines = fields.List(fields.Nested(LineSchema), required=True)
 
 
@@ -48,23 +66,24 @@ class PhaseSummarySchema(Schema):
     sessions = fields.Integer(required=True)
     first_date = fields.Date(allow_none=True)
     last_date = fields.Date(allow_none=True)
-    patient_pays, insurance_pays, secondary_pays, net_patient_cost = (
-        Cents(required=True) for _ in range(4))
+    patient_pays, insurance_pays, secondary_pays, clinic_write_off, net_patient_cost = (
+        Cents(required=True) for _ in range(5))
 
 
 class MonthSchema(Schema):
     month = fields.String(required=True, metadata={"example": "2027-01"})
     visits = fields.Integer(required=True)
-    patient_pays, secondary_pays, net_patient_cost = (Cents(required=True) for _ in range(3))
+    patient_pays, secondary_pays, clinic_write_off, net_patient_cost = (
+        Cents(required=True) for _ in range(4))
 
 
 class PlanYearSchema(Schema):
     start = fields.Date(required=True)
     end = fields.Date(required=True)
     visits = fields.Integer(required=True)
-    patient_pays, insurance_pays, secondary_pays, deductible, copay, coinsurance = (
+    patient_pays, insurance_pays, secondary_pays, clinic_write_off, deductible, copay = (
         Cents(required=True) for _ in range(6))
-    net_patient_cost = Cents(required=True)
+    coinsurance, net_patient_cost = (Cents(required=True) for _ in range(2))
 
 
 class WarningSchema(Schema):
@@ -75,6 +94,8 @@ class WarningSchema(Schema):
     month = fields.String()
     policy_id = fields.Integer()
     payer = fields.String(metadata={"description": "The secondary payer a warning is about."})
+    clinic_amount = Cents(metadata={"description": "prior_authorization_required: the cash "
+                                    "price the clinic, not the patient, bears if denied"})
 
 
 class DataVersionsSchema(Schema):

@@ -11,6 +11,7 @@ from .errors import PricingError
 from .inputs import (
     Amounts,
     Benefits,
+    Copay,
     EstimateInput,
     Insurance,
     MedicaidBenefits,
@@ -35,6 +36,7 @@ from .inputs import (
 )
 from .results import (
     AppliedProgram,
+    Balances,
     DataVersions,
     Estimate,
     Line,
@@ -51,7 +53,9 @@ from .serialize import as_dict
 __all__ = [
     "Amounts",
     "AppliedProgram",
+    "Balances",
     "Benefits",
+    "Copay",
     "DataVersions",
     "Estimate",
     "EstimateInput",

@@ -7,17 +7,19 @@ from decimal import Decimal
 from .accumulators import Accumulators
 from .assistance import ProgramLedger, apply_programs, payer_kinds, usable_programs
 from .benefit_years import BenefitYears, YearClock
-from .cost_sharing import copay_part, deductible_and_coinsurance
-from .coverage import DIAGNOSIS, EXCLUSION, VISIT_LIMIT, count_visit
+from .cost_sharing import copay_line_parts, copay_terms, deductible_and_coinsurance
+from .coverage import AUTHORIZATION_DENIED, DIAGNOSIS, EXCLUSION, VISIT_LIMIT, count_visit
 from .inputs import EstimateInput, Insurance
+from .liability import clinic_reasons
 from .lines import LineDraft, VisitDraft, cash_line, covered_line
-from .money import ZERO, cents
+from .money import UNLIMITED, ZERO, optional_cents
 from .notices import Notices
+from .results import Balances
 from .rollups import net_patient_cost
 from .schedule import PlannedPhase, ScheduledPhase
 from .secondary import secondary_terms
 from .strategy import Pricing
-from .terms import LineTerms, insured_lines
+from .terms import CONTRACTED, NONE, LineTerms, insured_lines
 
 NO_OUT_OF_NETWORK_PAYERS = ("medicare", "medicaid")
 OUT_OF_NETWORK_MAPS = ("coinsurance_by_category",)  # no copays out of network (3.5)
@@ -25,7 +27,7 @@ NO_COPAYS: dict = {}
 REFUSAL_NOTICES = {
     EXCLUSION: "not_covered",
     DIAGNOSIS: "diagnosis_not_covered",
-    "prior_authorization_denied": "prior_authorization_denied",
+    AUTHORIZATION_DENIED: "prior_authorization_denied",
     VISIT_LIMIT: "visit_limit",
 }
 
@@ -69,9 +71,21 @@ class InsuredPricing(Pricing):
         plan_kinds = inp.plan.payer_kinds
         if plan_kinds and kind not in plan_kinds:  # 3.2 step 8
             self.setup.add("plan_not_for_payer", detail=plan_kinds)
+        self.clinic_reasons = clinic_reasons(insurance)  # 3.2 step 7
+        self.denial_is_clinics = AUTHORIZATION_DENIED in self.clinic_reasons
+        self.qmb = insurance.qmb
+        self.authorization = insurance.prior_authorization
+        self.has_rates = bool(insurance.payer.rates)
         self.secondary = secondary_terms(insurance, inp.plan.modality, self.plan_year_start,
                                          inp.start_date)  # fmt: skip
         self.programs = usable_programs(insurance, self.setup)
+        usable = {program.code: index for index, program in enumerate(self.programs)}
+        self.program_balances = tuple(
+            (program.code, usable.get(program.code),
+             optional_cents(program.annual_max, UNLIMITED)
+             - optional_cents(insurance.programs_used.get(program.code), ZERO))
+            for program in insurance.programs
+        )  # fmt: skip
         self.lines = insured_lines(phases, inp.services, inp.plan.modality, insurance,
                                    self.programs)  # fmt: skip
         self.last_pass = None  # (drafts, Adjudication) of the latest price(), for extend()
@@ -154,22 +168,46 @@ class Adjudication:
                 self.accumulators = Accumulators(self.terms, met)
             self.visit_counts = dict(self.pricing.visits_used) if first else {}
             maps = self.terms.maps
-            self.copays = {category: cents(Decimal(amount))
-                           for category, amount in maps.get("copays", NO_COPAYS).items()}
+            self.copays = {category: copay_terms(value)
+                           for category, value in maps.get("copays", NO_COPAYS).items()}
             self.rates = {category: Decimal(rate)
                           for category, rate in maps["coinsurance_by_category"].items()}
             self.coinsurance = Decimal(self.terms.get("coinsurance") or 0)
-        terms = self.pricing.lines[phase]
+        pricing = self.pricing
+        terms = pricing.lines[phase]
         lines = self._lines(day, terms)
         if self.secondary is not None:
             self.secondary.pay(day, lines, terms, self.notices)
+        if pricing.qmb:  # Medicare cost sharing a QMB still owes is not billed (3.2 step 7)
+            for line in lines:
+                if line.covered and line.patient_pays:
+                    line.clinic_write_off += line.patient_pays
+                    line.patient_pays = ZERO
         if self.ledger.programs:
             share, paid_for = apply_programs(lines, terms, self.ledger, day, self.notices)
-            if share and self.pricing.accumulator_program:
+            if share and pricing.accumulator_program:
                 # a copay accumulator: the plan does not credit what the programs paid
                 deductible_parts = sum([line.deductible for line in paid_for], ZERO)
                 self.accumulators.add(-min(share, deductible_parts), -share)
-        return VisitDraft(day, phase, self.year, lines, terms)
+        draft = VisitDraft(day, phase, self.year, lines, terms)
+        if self.accumulators is not None:
+            draft.balances = self._balances(day)
+        return draft
+
+    def _balances(self, day: date) -> Balances:
+        """The primary's remaining deductible and OOP after the visit, and each requested
+        program's remaining yearly maximum (section 4)."""
+        accumulators, ledger, year = self.accumulators, self.ledger, day.year
+        left = accumulators.out_of_pocket_left
+        programs = []
+        for code, index, fixed in self.pricing.program_balances:
+            remaining = fixed if index is None else ledger.remaining(index, year)
+            programs.append((code, None if remaining.is_infinite() else remaining))
+        return Balances(
+            deductible_remaining=accumulators.deductible_remaining(),
+            out_of_pocket_remaining=None if left.is_infinite() else max(left, ZERO),
+            programs_remaining=tuple(programs),
+        )
 
     def _lines(self, day: date, items: tuple[LineTerms, ...]) -> list[LineDraft]:
         """Adjudicate one visit's lines in the order the visit lists them."""
@@ -188,40 +226,54 @@ class Adjudication:
                 if candidate.starts <= day <= candidate.ends:
                     policy = candidate
                     break
-            policy_id = None
+            policy_id = authorization = None
             if policy is not None:
                 policy_id = policy.id
+                if policy.policy.prior_authorization:
+                    authorization = pricing.authorization
+                    if authorization == "approved" and ordinal > policy.authorized_through:
+                        authorization = "expired"
                 reason = policy.refusal  # steps 2-4
                 if reason is None and policy.max_visits is not None:
                     reason = count_visit(policy, self.visit_counts, counted)  # step 5
-                if reason is not None:
-                    lines.append(self._not_covered(terms, policy, reason, day))  # step 6
+                if reason is not None:  # steps 6-7
+                    lines.append(self._not_covered(terms, policy, reason, day, authorization))
                     continue
                 if policy.needs_diagnosis:
                     notices.add("diagnosis_required", policy_id, policy_id=policy_id)
                 if ordinal > policy.authorized_through:
-                    notices.tally("prior_authorization_required", policy_id, terms.cash,
-                                  day=day, policy_id=policy_id)  # fmt: skip
+                    clinic = pricing.denial_is_clinics
+                    notices.tally("prior_authorization_required", policy_id,
+                                  ZERO if clinic else terms.cash, day=day, policy_id=policy_id,
+                                  clinic_amount=terms.cash if clinic else ZERO)  # fmt: skip
+            elif terms.policies:  # 3.2 step 8: policies for the line, none in effect
+                notices.add("no_policy_in_effect", day=day)
             category = terms.category
             if in_network:  # 3.3 allowed: the rate in effect, else the default; 3.4
-                allowed, rate_id = terms.default_allowed, None
+                allowed, rate_id, basis = terms.default_allowed, None, terms.default_basis
                 for rate in terms.rates:
                     if rate.starts <= day <= rate.ends:
-                        allowed, rate_id = rate.allowed, rate.id
+                        allowed, rate_id, basis = rate.allowed, rate.id, CONTRACTED
                         break
+                if rate_id is None and pricing.has_rates:
+                    notices.tally("no_contracted_rate", terms.code, allowed, day=day,
+                                  detail=terms.code)  # fmt: skip
                 copay = copays.get(category)
                 if copay is not None:
-                    owed = copay_owed.get(category, copay)
-                    paid = copay_part(allowed, owed, accumulators)
+                    owed = copay_owed.get(category, copay[0])
+                    deductible, paid = copay_line_parts(allowed, copay, owed, accumulators)
                     copay_owed[category] = owed - paid
                     line = covered_line(
                         terms,
                         allowed=allowed,
-                        insurance_pays=allowed - paid,
-                        patient_pays=paid,
+                        allowed_basis=basis,
+                        insurance_pays=allowed - deductible - paid,
+                        patient_pays=deductible + paid,
+                        deductible=deductible,
                         copay=paid,
                         policy_id=policy_id,
                         rate_id=rate_id,
+                        prior_authorization=authorization,
                     )
                 else:
                     rate = by_category.get(category, coinsurance)
@@ -230,12 +282,14 @@ class Adjudication:
                     line = covered_line(
                         terms,
                         allowed=allowed,
+                        allowed_basis=basis,
                         insurance_pays=allowed - paid,
                         patient_pays=paid,
                         deductible=deductible,
                         coinsurance=share,
                         policy_id=policy_id,
                         rate_id=rate_id,
+                        prior_authorization=authorization,
                     )
             elif accumulators is not None:  # 3.5 out of network, reimbursed
                 allowed = terms.out_of_network_allowed
@@ -244,34 +298,38 @@ class Adjudication:
                 line = covered_line(
                     terms,
                     allowed=allowed,
+                    allowed_basis=terms.out_of_network_basis,
                     insurance_pays=ZERO,
                     patient_pays=terms.charge,
                     deductible=deductible,
                     coinsurance=share,
                     expected_reimbursement=allowed - deductible - share,
                     policy_id=policy_id,
+                    prior_authorization=authorization,
                 )
-            else:  # out of network, no reimbursement: allowed 0
+            else:  # out of network, no reimbursement: the payer processes nothing
                 line = covered_line(
                     terms,
                     allowed=ZERO,
+                    allowed_basis=NONE,
                     insurance_pays=ZERO,
                     patient_pays=terms.charge,
                     policy_id=policy_id,
+                    prior_authorization=authorization,
                 )
             lines.append(line)
         return lines
 
-    def _not_covered(self, terms, policy, reason: str, day: date) -> LineDraft:
-        """Step 6: the patient pays the cash price; nothing counts toward the accumulators."""
+    def _not_covered(self, terms, policy, reason: str, day: date, authorization) -> LineDraft:
+        """Steps 6-7: the patient pays the cash price, or the clinic writes it off; nothing
+        counts toward the accumulators."""
         detail = policy.policy.reason if reason == EXCLUSION else None
-        subject = (policy.id, self.year) if reason == VISIT_LIMIT else policy.id
-        self.notices.tally(
-            REFUSAL_NOTICES[reason],
-            subject,
-            terms.cash,
-            day=day,
-            policy_id=policy.id,
-            detail=detail,
-        )
-        return cash_line(terms, reason, reason_detail=detail, policy_id=policy.id)
+        clinic = reason in self.pricing.clinic_reasons
+        if clinic:
+            self.notices.tally("clinic_liability", reason, terms.cash, day=day, detail=reason)
+        else:
+            subject = (policy.id, self.year) if reason == VISIT_LIMIT else policy.id
+            self.notices.tally(REFUSAL_NOTICES[reason], subject, terms.cash, day=day,
+                               policy_id=policy.id, detail=detail)  # fmt: skip
+        return cash_line(terms, reason, reason_detail=detail, policy_id=policy.id,
+                         clinic=clinic, prior_authorization=authorization)  # fmt: skip

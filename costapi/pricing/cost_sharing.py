@@ -3,6 +3,7 @@
 from decimal import Decimal
 
 from .accumulators import Accumulators
+from .inputs import Copay
 from .money import ZERO, cents
 
 
@@ -28,3 +29,39 @@ def deductible_and_coinsurance(
     accumulators.deductible_left -= deductible
     accumulators.out_of_pocket_left = out_of_pocket - deductible - share
     return deductible, share
+
+
+def copay_terms(value) -> tuple[Decimal, bool]:
+    """A `copays` entry as (amount in cents, owed only after the deductible)."""
+    if isinstance(value, Copay):
+        return cents(Decimal(value.amount)), value.after_deductible
+    return cents(Decimal(value)), False
+
+
+def copay_after_deductible(
+    allowed: Decimal, still_owed: Decimal, accumulators: Accumulators
+) -> tuple[Decimal, Decimal]:
+    """A copay owed after the deductible (3.4): deductible = min(allowed, deductible
+    remaining, OOP remaining); then, only once the deductible remaining is 0, copay =
+    min(copay still owed, allowed - deductible, OOP remaining after it); no coinsurance."""
+    out_of_pocket = accumulators.out_of_pocket_left
+    if out_of_pocket <= 0:
+        return ZERO, ZERO
+    deductible = min(allowed, accumulators.deductible_remaining(), out_of_pocket)
+    accumulators.deductible_left -= deductible
+    out_of_pocket -= deductible
+    copay = ZERO
+    if accumulators.deductible_remaining() == 0:
+        copay = min(still_owed, allowed - deductible, out_of_pocket)
+        out_of_pocket -= copay
+    accumulators.out_of_pocket_left = out_of_pocket
+    return deductible, copay
+
+
+def copay_line_parts(
+    allowed: Decimal, terms: tuple[Decimal, bool], still_owed: Decimal, accumulators
+) -> tuple[Decimal, Decimal]:
+    """(deductible part, copay part) of a line of a copay category."""
+    if terms[1]:
+        return copay_after_deductible(allowed, still_owed, accumulators)
+    return ZERO, copay_part(allowed, still_owed, accumulators)

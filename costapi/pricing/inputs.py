@@ -14,6 +14,16 @@ class Service:
     category: str
     charge: Decimal
     cash_price: Decimal | None = None
+    description: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Copay:
+    """A copay owed only once the deductible is met (3.4: HDHP plans); a plain Decimal in
+    `copays` is an ordinary copay."""
+
+    amount: Decimal
+    after_deductible: bool = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -167,7 +177,7 @@ class Benefits:
     out_of_pocket_max: Decimal | None = None
     out_of_pocket_met: Decimal = ZERO
     coinsurance: Decimal | None = None
-    copays: Mapping[str, Decimal] = field(default_factory=dict)
+    copays: Mapping[str, "Decimal | Copay"] = field(default_factory=dict)
     family: Amounts | None = None
     out_of_network: NetworkBenefits | None = None
     accumulator_program: bool = False
@@ -264,6 +274,9 @@ class Insurance:
     programs_used: Mapping[str, Decimal] = field(default_factory=dict)
     available_programs: tuple[Program, ...] = ()  # every live program, for program_available
     secondary: Secondary | None = None
+    # 3.2 step 7: True waives every reason a waiver can shift, or the reason codes signed for
+    waiver_signed: bool | tuple[str, ...] = False
+    qmb: bool = False  # a Qualified Medicare Beneficiary (primary kind medicare only)
 
 
 @dataclass(frozen=True, slots=True)

@@ -6,9 +6,11 @@ from .wording import dollars, long_date
 
 
 class _Draft:
-    __slots__ = ("code", "amount", "date", "month", "policy_id", "detail", "payer")
+    __slots__ = ("code", "amount", "date", "month", "policy_id", "detail", "payer",
+                 "clinic_amount")
 
-    def __init__(self, code, amount, day, month, policy_id, detail, payer=None):
+    def __init__(self, code, amount, day, month, policy_id, detail, payer=None,
+                 clinic_amount=None):
         self.code = code
         self.amount = amount
         self.date = day
@@ -16,6 +18,7 @@ class _Draft:
         self.policy_id = policy_id
         self.detail = detail
         self.payer = payer
+        self.clinic_amount = clinic_amount
 
 
 class Notices:
@@ -28,22 +31,26 @@ class Notices:
 
     def add(
         self, code, subject=None, *, amount=None, day=None, month=None, policy_id=None,
-        detail=None, payer=None,
+        detail=None, payer=None, clinic_amount=None,
     ):
         """Warn once per code and subject; a repeat is ignored. `payer`: the secondary payer
         (its code) a warning is about."""
         key = (code, subject)
         if key not in self._drafts:
-            self._drafts[key] = _Draft(code, amount, day, month, policy_id, detail, payer)
+            self._drafts[key] = _Draft(code, amount, day, month, policy_id, detail, payer,
+                                       clinic_amount)
 
-    def tally(self, code, subject, amount, *, day=None, policy_id=None, detail=None, payer=None):
-        """Like add(), but a repeat adds its amount to the first one's."""
+    def tally(self, code, subject, amount, *, day=None, policy_id=None, detail=None, payer=None,
+              clinic_amount=None):
+        """Like add(), but a repeat adds its amount (and clinic_amount) to the first one's."""
         draft = self._drafts.get((code, subject))
         if draft is None:
             self._drafts[(code, subject)] = _Draft(code, amount, day, None, policy_id, detail,
-                                                   payer)
+                                                   payer, clinic_amount)
         else:
             draft.amount += amount
+            if clinic_amount is not None:
+                draft.clinic_amount += clinic_amount
 
     def extend(self, other: "Notices") -> None:
         for (code, subject), d in other._drafts.items():
@@ -56,6 +63,7 @@ class Notices:
                 policy_id=d.policy_id,
                 detail=d.detail,
                 payer=d.payer,
+                clinic_amount=d.clinic_amount,
             )
 
     def freeze(self) -> tuple[Notice, ...]:
@@ -68,16 +76,49 @@ class Notices:
                 month=d.month,
                 policy_id=d.policy_id,
                 payer=d.payer,
+                clinic_amount=d.clinic_amount,
             )
             for d in self._drafts.values()
         )
 
 
 def _authorization_required(d: _Draft) -> str:
+    start = (f"Your plan needs prior authorization for some of these services from "
+             f"{long_date(d.date)}.")
+    if d.clinic_amount and not d.amount:
+        return (f"{start} If it is denied, the clinic may not bill you for them (their cash "
+                f"price is {dollars(d.clinic_amount)}) unless you signed a waiver.")
+    return f"{start} If it is denied, you would pay the cash price of {dollars(d.amount)} for them."
+
+
+CLINIC_REASON_WORDS = {
+    "policy_exclusion": "your plan does not cover them",
+    "diagnosis": "your plan does not cover them for the diagnosis given",
+    "prior_authorization_denied": "prior authorization was denied",
+    "visit_limit": "they are over your plan's visit limit",
+}
+
+
+def _clinic_liability(d: _Draft) -> str:
     return (
-        f"Your plan needs prior authorization for some of these services from "
-        f"{long_date(d.date)}. If it is denied, you would pay the cash price of "
-        f"{dollars(d.amount)} for them."
+        f"Some of these services are not paid by your plan ({CLINIC_REASON_WORDS[d.detail]}), "
+        f"but the clinic may not bill you for them: it writes off their cash price of "
+        f"{dollars(d.amount)}. If you sign a waiver (for Medicare, an ABN) before the visit, "
+        "you could be billed that cash price instead."
+    )
+
+
+def _no_policy_in_effect(d: _Draft) -> str:
+    return (
+        f"The clinic has no coverage rule of your plan in effect on {long_date(d.date)} for "
+        "some of these services; this estimate assumes they are covered."
+    )
+
+
+def _no_contracted_rate(d: _Draft) -> str:
+    return (
+        f"The clinic has no contracted rate with your plan for {d.detail}; this estimate "
+        f"prices it from the clinic's charge ({dollars(d.amount)} allowed in all)."
     )
 
 
@@ -268,6 +309,9 @@ MESSAGES = {
     "program_available": _program_available,
     "discount_available": _discount_available,
     "next_year_benefits_assumed": _next_year_assumed,
+    "clinic_liability": _clinic_liability,
+    "no_policy_in_effect": _no_policy_in_effect,
+    "no_contracted_rate": _no_contracted_rate,
     "medicaid_crossover": _medicaid_crossover,
     "secondary_may_cover": _secondary_may_cover,
 }

@@ -10,9 +10,12 @@ from decimal import Decimal
 @dataclass(frozen=True, slots=True)
 class Line:
     service: str
+    description: str
     units: int
     charge: Decimal
+    cash: Decimal  # cash price x units
     allowed: Decimal
+    allowed_basis: str | None  # 3.3; None: not covered or self-pay
     insurance_pays: Decimal
     secondary_pays: Decimal
     assistance_pays: Decimal
@@ -22,10 +25,13 @@ class Line:
     copay: Decimal
     coinsurance: Decimal
     not_covered: Decimal
+    clinic_write_off: Decimal  # what the clinic may not bill the patient (3.2 step 7)
     expected_reimbursement: Decimal
     covered: bool
     reason: str | None
     reason_detail: str | None
+    liability: str | None  # patient | clinic on a line that is not covered, else None
+    prior_authorization: str | None  # the status that applied to the visit; None: not needed
     policy_id: int | None
     rate_id: int | None
 
@@ -36,9 +42,22 @@ class Line:
 
 LINE_AMOUNTS = (
     "charge", "allowed", "insurance_pays", "secondary_pays", "assistance_pays", "discount",
-    "patient_pays", "deductible", "copay", "coinsurance", "not_covered", "expected_reimbursement",
+    "patient_pays", "deductible", "copay", "coinsurance", "not_covered", "clinic_write_off",
+    "expected_reimbursement",
 )  # fmt: skip
 """A Line's money fields, which the roll-ups add up (Totals calls the sum of charge charges)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Balances:
+    """The primary's running figures after a visit, in the network used (section 4): the
+    effective remaining (the smaller of individual and family); None: no limit.
+    `programs_remaining`: (code, what the program can still pay this calendar year; None: no
+    yearly maximum) for every requested program."""
+
+    deductible_remaining: Decimal | None
+    out_of_pocket_remaining: Decimal | None
+    programs_remaining: tuple[tuple[str, Decimal | None], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,8 +66,10 @@ class Visit:
     phase: str
     patient_pays: Decimal
     secondary_pays: Decimal
+    clinic_write_off: Decimal
     net_patient_cost: Decimal
     lines: tuple[Line, ...]
+    balances: Balances | None = None  # None: self-pay, or no cost sharing (out of network)
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,6 +82,7 @@ class PhaseSummary:
     patient_pays: Decimal
     insurance_pays: Decimal
     secondary_pays: Decimal
+    clinic_write_off: Decimal
     net_patient_cost: Decimal
 
 
@@ -73,6 +95,7 @@ class MonthSummary:
     visits: int
     patient_pays: Decimal
     secondary_pays: Decimal
+    clinic_write_off: Decimal
     net_patient_cost: Decimal
     by_kind: tuple[tuple[str, Decimal], ...] = ()
 
@@ -85,6 +108,7 @@ class PlanYearSummary:
     patient_pays: Decimal
     insurance_pays: Decimal
     secondary_pays: Decimal
+    clinic_write_off: Decimal
     deductible: Decimal
     copay: Decimal
     coinsurance: Decimal
@@ -104,6 +128,7 @@ class Totals:
     copay: Decimal
     coinsurance: Decimal
     not_covered: Decimal
+    clinic_write_off: Decimal
     expected_reimbursement: Decimal
     net_patient_cost: Decimal
 
@@ -127,6 +152,7 @@ class Notice:
     month: str | None = None
     policy_id: int | None = None
     payer: str | None = None  # a secondary payer's code, on its own warnings (3.7)
+    clinic_amount: Decimal | None = None  # prior_authorization_required: the clinic's part
 
 
 @dataclass(frozen=True, slots=True)

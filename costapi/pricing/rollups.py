@@ -22,10 +22,10 @@ from .results import (
 from .schedule import ScheduledPhase
 
 NET = "net_patient_cost"
-PHASE_AMOUNTS = ("patient_pays", "insurance_pays", "secondary_pays")
-MONTH_AMOUNTS = ("patient_pays", "secondary_pays")
-PLAN_YEAR_AMOUNTS = ("patient_pays", "insurance_pays", "secondary_pays", "deductible", "copay",
-                     "coinsurance")
+PHASE_AMOUNTS = ("patient_pays", "insurance_pays", "secondary_pays", "clinic_write_off")
+MONTH_AMOUNTS = ("patient_pays", "secondary_pays", "clinic_write_off")
+PLAN_YEAR_AMOUNTS = ("patient_pays", "insurance_pays", "secondary_pays", "clinic_write_off",
+                     "deductible", "copay", "coinsurance")
 line_amounts = attrgetter(*LINE_AMOUNTS)
 
 
@@ -56,7 +56,7 @@ def summarize(
     columns = Columns(lines, [len(draft.lines) for draft in drafts])
     running = columns.running
     patient, expected = running["patient_pays"], running["expected_reimbursement"]
-    secondary = running["secondary_pays"]
+    secondary, write_off = running["secondary_pays"], running["clinic_write_off"]
     visits = []
     for draft, (first, last) in zip(drafts, pairwise(columns.starts), strict=True):
         paid = patient[last] - patient[first]
@@ -66,8 +66,10 @@ def summarize(
                 phase=draft.phase,
                 patient_pays=paid,
                 secondary_pays=secondary[last] - secondary[first],
+                clinic_write_off=write_off[last] - write_off[first],
                 net_patient_cost=paid - (expected[last] - expected[first]),
                 lines=tuple(lines[first:last]),
+                balances=draft.balances,
             )
         )
     amounts = columns.sums(0, len(visits), LINE_AMOUNTS)

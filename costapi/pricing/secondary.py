@@ -11,7 +11,7 @@ from decimal import Decimal
 
 from .accumulators import Accumulators
 from .benefit_years import SUPPLEMENT_AMOUNTS, BenefitYears, YearClock
-from .cost_sharing import copay_part, deductible_and_coinsurance
+from .cost_sharing import copay_line_parts, copay_terms, deductible_and_coinsurance
 from .coverage import candidate_policies, count_visit, first_in_effect, ranked_policies
 from .errors import PricingError
 from .inputs import Insurance, Secondary
@@ -73,7 +73,7 @@ def secondary_terms(insurance: Insurance, modality: str, plan_year_start: date, 
     if method == "supplement":
         return Supplement(secondary, start)
     if method == "medicaid":
-        return Medicaid(secondary)
+        return Medicaid(secondary, insurance.qmb)
     return Coordinated(secondary, insurance, modality, plan_year_start, start)
 
 
@@ -134,9 +134,10 @@ class Medicaid:
     """Medicaid after the primary: per visit the patient pays at most copay_per_visit of
     the covered lines' S (the first lines first); Medicaid pays the rest (a crossover)."""
 
-    def __init__(self, secondary: Secondary):
+    def __init__(self, secondary: Secondary, qmb: bool = False):
         self.code, self.name = secondary.payer.code, payer_name(secondary)
-        self.copay = optional_cents(secondary.benefits.copay_per_visit, ZERO)
+        # a QMB owes no Medicare cost sharing at all, not even a Medicaid copay (3.2 step 7)
+        self.copay = ZERO if qmb else optional_cents(secondary.benefits.copay_per_visit, ZERO)
 
     def start(self) -> "Medicaid":
         return self  # nothing accumulates from visit to visit
@@ -220,9 +221,11 @@ class CoordinatedRun:
             allowed, category = line.allowed, item.category
             copay = copays.get(category)
             if copay is not None:
-                owed = copay_owed.get(category, cents(Decimal(copay)))
-                parts = copay_part(allowed, owed, accumulators)
-                copay_owed[category] = owed - parts
+                copay = copay_terms(copay)
+                owed = copay_owed.get(category, copay[0])
+                deductible, paid = copay_line_parts(allowed, copay, owed, accumulators)
+                copay_owed[category] = owed - paid
+                parts = deductible + paid
             else:
                 rate = Decimal(by_category.get(category, coinsurance))
                 parts = sum(deductible_and_coinsurance(allowed, rate, accumulators), ZERO)

@@ -11,7 +11,7 @@ from operator import attrgetter
 
 from .results import Estimate, Notice
 
-STAFF_EXCLUDED = {"by_kind", "programs", "lines"}
+STAFF_EXCLUDED = {"by_kind", "programs", "lines", "balances"}
 PUBLIC_TOTALS = ("patient_pays", "assistance_pays", "deductible", "copay", "coinsurance",
                  "not_covered", "expected_reimbursement", "net_patient_cost")
 PUBLIC_PHASE = ("name", "kind", "sessions", "first_date", "last_date", "patient_pays",
@@ -70,6 +70,14 @@ def notice(item: Notice, names=None, messages=None) -> dict:
     return data
 
 
+def _balances(balances) -> dict | None:
+    if balances is None:
+        return None
+    return {"deductible_remaining": balances.deductible_remaining,
+            "out_of_pocket_remaining": balances.out_of_pocket_remaining,
+            "programs_remaining": dict(balances.programs_remaining)}
+
+
 def as_dict(estimate: Estimate) -> dict:
     """Every figure of an estimate, visits and lines included."""
     return {
@@ -82,7 +90,7 @@ def as_dict(estimate: Estimate) -> dict:
         "phases": records(estimate.phases),
         "months": records(estimate.months),
         "plan_years": records(estimate.plan_years),
-        "visits": [{**data, "lines": records(visit.lines)}
+        "visits": [{**data, "balances": _balances(visit.balances), "lines": records(visit.lines)}
                    for visit, data in zip(estimate.visits, records(estimate.visits),
                                           strict=True)],
         "warnings": [notice(n) for n in estimate.warnings],

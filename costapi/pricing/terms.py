@@ -10,6 +10,10 @@ from .inputs import Insurance, Plan, Rate, Service, VisitItem
 from .money import ZERO, cents
 from .schedule import PlannedPhase
 
+# How a covered line's allowed amount was found (3.3: allowed_basis)
+CONTRACTED, PERCENT_OF_CHARGE, CHARGE = "contracted", "percent_of_charge", "charge"
+OUT_OF_NETWORK_PERCENT, NONE = "out_of_network_percent", "none"
+
 
 @dataclass(frozen=True, slots=True)
 class RateTerms:
@@ -35,11 +39,14 @@ class LineTerms:
     units: int
     charge: Decimal
     cash: Decimal
+    description: str = ""
     policies: tuple[PolicyTerms, ...] = ()
     rates: tuple[RateTerms, ...] = ()
     default_allowed: Decimal = ZERO
     out_of_network_allowed: Decimal = ZERO
     programs: tuple[int, ...] = ()
+    default_basis: str = CHARGE  # of default_allowed: percent_of_charge or charge
+    out_of_network_basis: str = CHARGE  # of out_of_network_allowed
 
 
 def line_charges(service: Service, units: int) -> tuple[Decimal, Decimal]:
@@ -66,6 +73,7 @@ def self_pay_lines(
                 units=item.units,
                 charge=charge,
                 cash=cash,
+                description=service.description,
             )
         return cache[key]
 
@@ -121,6 +129,7 @@ def insured_lines(
             units=units,
             charge=charge,
             cash=cash,
+            description=service.description,
             policies=candidate_policies(policies, modality, code, category),
             rates=tuple(
                 RateTerms(
@@ -133,6 +142,8 @@ def insured_lines(
             ),
             default_allowed=charge if percent is None else cents(charge * percent),
             out_of_network_allowed=charge if out_percent is None else cents(charge * out_percent),
+            default_basis=CHARGE if percent is None else PERCENT_OF_CHARGE,
+            out_of_network_basis=CHARGE if out_percent is None else OUT_OF_NETWORK_PERCENT,
             programs=tuple(
                 index
                 for index, program in enumerate(programs)

@@ -6,7 +6,8 @@ from costapi.pricing.money import ZERO
 
 
 def service_input(row):
-    return pricing.Service(row.code, row.category, row.charge, row.cash_price)
+    return pricing.Service(row.code, row.category, row.charge, row.cash_price,
+                           row.description or "")
 
 
 def plan_input(code, modality, phases, payer_kinds=()):
@@ -78,6 +79,21 @@ def discount_input(row):
     )
 
 
+def copay_input(value):
+    """One `copays` value of request or check data: an amount (Decimal), a pricing.Copay, or
+    `{"amount", "after_deductible"}`; the object with after_deductible true becomes a
+    pricing.Copay, with false the plain amount (an ordinary copay)."""
+    if isinstance(value, dict):
+        amount = Decimal(value["amount"])
+        return pricing.Copay(amount) if value.get("after_deductible") else amount
+    return value
+
+
+def copays_input(mapping):
+    return {category: copay_input(value) for category, value in (mapping or {}).items()
+            if value is not None}
+
+
 def _amounts(data):
     """Deductible and out-of-pocket amounts from request data (missing mets are 0)."""
     return {
@@ -110,7 +126,7 @@ def year_input(data):
         out_of_pocket_max=data.get("out_of_pocket_max"),
         coinsurance=data.get("coinsurance"),
         coinsurance_by_category=dict(data.get("coinsurance_by_category") or {}),
-        copays=dict(data.get("copays") or {}),
+        copays=copays_input(data.get("copays")),
         family=pricing.Amounts(deductible=family.get("deductible"),
                                out_of_pocket_max=family.get("out_of_pocket_max"))
         if family else None,
@@ -123,7 +139,7 @@ def benefits_input(data):
         plan_year_start=data.get("plan_year_start"),
         **_amounts(data),
         coinsurance=data.get("coinsurance"),
-        copays=dict(data.get("copays") or {}),
+        copays=copays_input(data.get("copays")),
         family=amounts_input(data["family"]) if data.get("family") else None,
         out_of_network=(amounts_input(out_of_network, pricing.NetworkBenefits)
                         if out_of_network else None),

@@ -80,18 +80,20 @@ PA_POLICY = Policy(41, modality=ESKETAMINE, prior_authorization=True)
 DX_POLICY = Policy(21, modality=ESKETAMINE, diagnosis_codes=("F33.*", "f32.2"))
 
 
-def dx(*codes):
-    return insured(payer_=payer(policies=[DX_POLICY]), coinsurance="0.20", diagnosis=codes)
+def dx(*codes, waiver=False):
+    return replace(insured(payer_=payer(policies=[DX_POLICY]), coinsurance="0.20",
+                           diagnosis=codes), waiver_signed=waiver)  # fmt: skip
 
 
-def pa(status, through=None):
-    return insured(
+def pa(status, through=None, waiver=False):
+    """A commercial payer in network: a denial is the clinic's unless waived (3.2 step 7)."""
+    return replace(insured(
         payer_=payer(policies=[PA_POLICY]),
         coinsurance="0.20",
         diagnosis=("F33.2",),
         authorization=status,
         through=through,
-    )
+    ), waiver_signed=waiver)  # fmt: skip
 
 
 CASES = [
@@ -836,9 +838,10 @@ CASES = [
         id="diagnosis-wildcard-matches-stem",
     ),
     pytest.param(
-        dict(the_plan=esketamine(1), coverage=dx("F32.1", "F43.10")),
-        {
+        dict(the_plan=esketamine(1), coverage=dx("F32.1", "F43.10", waiver=True)),
+        {  # waiver signed: the patient is liable for the diagnosis denial (3.2 step 7)
             "visits.0.lines.0.covered": False,
+            "visits.0.lines.0.liability": "patient",
             "visits.0.lines.0.reason": "diagnosis",
             "visits.0.lines.0.not_covered": "448.00",  # cash 8 x 56
             "totals.patient_pays": "598.00",  # 448 + 150 cash
@@ -847,6 +850,19 @@ CASES = [
             "warning:diagnosis_not_covered": {"amount": "598.00", "policy_id": 21},
         },
         id="diagnosis-mismatch",
+    ),
+    pytest.param(
+        dict(the_plan=esketamine(1), coverage=dx("F32.1", "F43.10")),
+        {  # no waiver, commercial in network: the clinic writes off the cash price
+            "visits.0.lines.0.liability": "clinic",
+            "visits.0.lines.0.clinic_write_off": "448.00",
+            "visits.0.lines.0.not_covered": "0.00",
+            "totals.patient_pays": "0.00",
+            "totals.clinic_write_off": "598.00",  # 448 + 150
+            "warnings": ["clinic_liability"],
+            "warning:clinic_liability": {"amount": "598.00", "date": "2027-01-04"},
+        },
+        id="diagnosis-mismatch-clinic-liable",
     ),
     pytest.param(
         dict(the_plan=esketamine(1), coverage=dx()),
@@ -917,17 +933,28 @@ CASES = [
         {
             "totals.patient_pays": "243.20",  # covered meanwhile
             "warnings": ["prior_authorization_required"],
-            # if denied: cash of both visits, 2 x (448 + 150)
+            # if denied the clinic would be liable (no waiver): amount 0, and the clinic's
+            # part the cash of both visits, 2 x (448 + 150)
             "warning:prior_authorization_required": {
-                "amount": "1196.00",
+                "amount": "0.00",
+                "clinic_amount": "1196.00",
                 "policy_id": 41,
                 "date": "2027-01-04",
             },
+            "visits.0.lines.0.prior_authorization": "pending",
         },
         id="authorization-pending",
     ),
     pytest.param(
-        dict(the_plan=esketamine(2), coverage=pa("not_requested")),
+        dict(the_plan=esketamine(2), coverage=pa("pending", waiver=["prior_authorization_denied"])),
+        {  # a signed waiver for a denial: the patient would pay the cash, 2 x 598
+            "warning:prior_authorization_required": {"amount": "1196.00",
+                                                     "clinic_amount": "0.00"},
+        },
+        id="authorization-pending-waiver-signed",
+    ),
+    pytest.param(
+        dict(the_plan=esketamine(2), coverage=pa("not_requested", waiver=True)),
         {
             "totals.patient_pays": "243.20",
             "warning:prior_authorization_required": {"amount": "1196.00"},
@@ -935,9 +962,10 @@ CASES = [
         id="authorization-not-requested",
     ),
     pytest.param(
-        dict(the_plan=esketamine(2), coverage=pa("denied")),
+        dict(the_plan=esketamine(2), coverage=pa("denied", waiver=True)),
         {
             "visits.0.lines.0.reason": "prior_authorization_denied",
+            "visits.0.lines.0.prior_authorization": "denied",
             "totals.patient_pays": "1196.00",  # cash 2 x 598
             "totals.not_covered": "1196.00",
             "warnings": ["prior_authorization_denied"],
@@ -945,12 +973,15 @@ CASES = [
         id="authorization-denied",
     ),
     pytest.param(
-        dict(the_plan=esketamine(2), coverage=pa("approved", through=date(2027, 1, 4))),
+        dict(the_plan=esketamine(2), coverage=pa("approved", through=date(2027, 1, 4),
+                                                 waiver=True)),
         {
             # 01-04 on the through date: authorized; 01-11 after it: not requested
             "totals.patient_pays": "243.20",
             "warnings": ["prior_authorization_required"],
             "warning:prior_authorization_required": {"amount": "598.00", "date": "2027-01-11"},
+            "visits.0.lines.0.prior_authorization": "approved",
+            "visits.1.lines.0.prior_authorization": "expired",
         },
         id="authorization-approved-through",
     ),
