@@ -45,7 +45,7 @@ def test_balances_explain_the_cliff_visit_by_visit(client, billing):
     assert visits[5]["patient_pays"] == "48.60"
     assert balances(visits[5])[0] == "651.20"
     # Visits 7-11 the program pays 644.80, 639.68, 635.58, 632.30, 629.68 (each the J0013
-    # share less 10 as the deductible creeps down): 7150 - 5 x 659.20 - 651.20 - 3181.04
+    # share less 10 as the deductible creeps down): 7150 - 5 x 659.20 - 651.20 - 3182.04
     # = 20.76 left after visit 11
     assert balances(visits[10])[2] == "20.76"
     # Visit 12, the cliff: J0013 deductible 629.68 + 0.20 x 39.52 = 7.90 = 637.58, the
