@@ -62,6 +62,9 @@ class CheckSchema(Schema):
     plan_end = fields.Date(allow_none=True)
     benefits = fields.Nested(BenefitsSchema, required=True, metadata={
         "description": "Usable as an estimate request's coverage.benefits."})
+    qmb = fields.Boolean(required=True, metadata={
+        "description": "The 271's insurance type QM: a Qualified Medicare Beneficiary (an "
+                       "estimate's coverage.qmb overrides it)."})
     confidence = fields.String(required=True, validate=validate.OneOf(("high", "low")))
     warnings = fields.List(fields.Nested(CheckWarningSchema), required=True)
     prior_authorization_required = fields.List(fields.String(), required=True, metadata={

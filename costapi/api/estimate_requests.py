@@ -3,7 +3,8 @@ from marshmallow import Schema, ValidationError, fields, validate, validates_sch
 
 from costapi.api.fields import ByName, Code, Flag, Fraction, Money, Pattern
 from costapi.api.payers import DIAGNOSIS_PATTERN
-from costapi.pricing.inputs import SECONDARY_METHODS
+from costapi.pricing.inputs import SECONDARY_METHODS, Copay
+from costapi.pricing.money import decimal_text
 from costapi.pricing.vocabulary import AUTHORIZATION_STATES, CATEGORIES, COVERAGE_TYPES, NETWORKS
 from costapi.services.errors import Invalid
 from costapi.services.request_rules import (
@@ -16,10 +17,12 @@ from costapi.services.request_rules import (
 
 INSURANCE_ONLY = ("payer", "benefits", "eligibility_check", "diagnosis_codes",
                   "prior_authorization", "prior_authorization_through", "programs",
-                  "programs_used", "secondary")
+                  "programs_used", "secondary", "waiver_signed", "qmb")
 SELF_PAY_ONLY = ("household_income", "household_size", "discounts")
 SECONDARY_IN_NETWORK = "Secondary coverage is modelled in network only."
 SAME_PAYER = "The secondary payer must be another payer than the primary."
+# 3.2 step 7: the reasons a signed waiver (an ABN) can shift to the patient
+WAIVER_REASONS = ("policy_exclusion", "diagnosis", "prior_authorization_denied", "visit_limit")
 
 
 class PhaseOverrideSchema(Schema):
@@ -46,8 +49,81 @@ def _by_category(values, **kwargs):
                   **kwargs)
 
 
+class CopaySchema(Schema):
+    """A copay as an object: `after_deductible` true is owed only once the deductible is met
+    (domain 3.4, HDHP plans)."""
+
+    amount = Money(required=True)
+    after_deductible = Flag(load_default=False)
+
+
+_MONEY = Money()
+COPAY_MESSAGE = ('A copay is an amount such as "30.00", or {"amount": "30.00", '
+                 '"after_deductible": true}.')
+
+
+class CopayAmount(fields.Field):
+    """One `copays` value: an amount (an ordinary copay, a Decimal once loaded) or
+    `{"amount", "after_deductible"}` (loaded as a dict with both keys). Dumped the same way;
+    a pricing.Copay dumps as the object."""
+
+    def __init__(self, **kwargs):
+        money = {"type": "string", "pattern": _MONEY.documented_pattern, "example": "30.00"}
+        kwargs.setdefault("metadata", {"oneOf": [money, {
+            "type": "object", "additionalProperties": False, "required": ["amount"],
+            "properties": {"amount": money, "after_deductible": {
+                "type": "boolean", "default": False,
+                "description": "true: owed only once the deductible is met."}}}]})
+        super().__init__(**kwargs)
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if isinstance(value, dict):
+            return CopaySchema().load(value)
+        if not isinstance(value, str):
+            raise ValidationError(COPAY_MESSAGE)
+        return _MONEY._deserialize(value, attr, data, **kwargs)
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        if value is None:
+            return None
+        if isinstance(value, Copay):
+            value = {"amount": value.amount, "after_deductible": value.after_deductible}
+        if isinstance(value, dict):
+            return {"amount": decimal_text(value["amount"]),
+                    "after_deductible": bool(value.get("after_deductible", False))}
+        return decimal_text(value)
+
+
+class WaiverSigned(fields.Field):
+    """`coverage.waiver_signed` (3.2 step 7): true (every reason a waiver can shift), false,
+    or the reason codes the patient's signed notices cover (unique; loaded as a list)."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("metadata", {
+            "description": "true: every reason a waiver can shift; or the reason codes the "
+                           "patient's signed notices (ABNs) cover.",
+            "oneOf": [{"type": "boolean"}, {"type": "array", "uniqueItems": True, "items": {
+                "type": "string", "enum": list(WAIVER_REASONS)}}]})
+        super().__init__(**kwargs)
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if isinstance(value, bool):
+            return value
+        if not isinstance(value, list):
+            raise ValidationError("true, false, or a list of reason codes.")
+        errors = {}
+        for index, item in enumerate(value):
+            if not isinstance(item, str) or item not in WAIVER_REASONS:
+                errors[index] = [f"Must be one of: {', '.join(WAIVER_REASONS)}."]
+            elif item in value[:index]:
+                errors[index] = [f"{item!r} is listed twice."]
+        if errors:
+            raise ValidationError(errors)
+        return list(value)
+
+
 def _copays():
-    return _by_category(Money())
+    return _by_category(CopayAmount())
 
 
 def _coinsurance_by_category():
@@ -246,6 +322,9 @@ class CoverageSchema(Schema):
                                     validate=validate.Range(1, 30))
     discounts = fields.List(Code(), validate=validate.Length(0, 10))
     secondary = fields.Nested(SecondarySchema, allow_none=True)
+    waiver_signed = WaiverSigned()
+    qmb = Flag(metadata={"description": "A Qualified Medicare Beneficiary (a Medicare primary "
+                                        "only); left out: the eligibility check's, else false."})
 
     @validates_schema
     def fields_of_type(self, data, **kwargs):

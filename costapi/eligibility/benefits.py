@@ -16,6 +16,19 @@ LIMIT = Decimal("1000000000")
 MENTAL_HEALTH = ("MH", "A4", "A8")
 SERVICE_TYPES = ("MH", "A4", "A6", "A8", "98", "30")
 COPAY_TYPES = {"evaluation": ("98",), "office_visit": ("98",), "psychotherapy": ("A6",)}
+COINSURANCE_TYPES = COPAY_TYPES  # a category's own rate comes from its own service type only
+QMB = "QM"  # insurance type (EB04): a Qualified Medicare Beneficiary
+DEDUCTIBLE = r"(?:deductibles?|ded)"
+# Free text (additionalInformation, X12 MSG) on a copay entry: the deductible applies first,
+# or it does not (the second is looked for first: "NOT SUBJECT TO DEDUCTIBLE").
+NO_DEDUCTIBLE_FIRST = re.compile(
+    rf"\b(?:{DEDUCTIBLE}\s+(?:is\s+)?(?:waived|does\s*n[o']?t\s+apply|not\s+appl\w*|n/a)"
+    rf"|no\s+{DEDUCTIBLE}|not\s+subject\s+to\s+(?:the\s+)?{DEDUCTIBLE}"
+    rf"|{DEDUCTIBLE}\s+(?:is\s+)?not\s+required)(?!\w)", re.IGNORECASE)
+DEDUCTIBLE_FIRST = re.compile(
+    rf"\b(?:after\s+(?:the\s+)?{DEDUCTIBLE}|{DEDUCTIBLE}\s+(?:applies|appl\w*|first)"
+    rf"|subject\s+to\s+(?:the\s+)?{DEDUCTIBLE}|once\s+(?:the\s+)?{DEDUCTIBLE}\s+(?:is\s+)?met"
+    rf"|{DEDUCTIBLE}\s+must\s+be\s+met)(?!\w)", re.IGNORECASE)
 ACTIVE, INACTIVE = frozenset("12345"), frozenset("678")
 TOTAL_TIMES = frozenset({"21", "22", "23", "25", None})
 YEAR_TO_DATE, REMAINING, CALENDAR_YEAR = "24", "29", "23"
@@ -47,6 +60,8 @@ class Entry:
     texts: tuple
     authorization: bool
     administrator: str | None  # another entity administers the benefit (a carve-out)
+    insurance_type: str | None = None  # EB04, `insuranceTypeCode`
+    deductible_first: bool | None = None  # its free text: the deductible applies first or not
 
 
 @dataclass(frozen=True)
@@ -59,6 +74,7 @@ class Selection:
     confidence: str  # high / low
     warnings: tuple  # {code, message, field?}
     prior_authorization: tuple  # service type codes the payer flags
+    qmb: bool = False  # an active entry of insurance type QM
 
 
 def _dicts(value):
@@ -106,7 +122,21 @@ def _code(value):
     return value if isinstance(value, str) else None
 
 
+def _deductible_first(texts):
+    """What an entry's free text says of the deductible: True (applies first), False (does
+    not apply), None (nothing, or both)."""
+    said = set()
+    for note in texts:
+        if NO_DEDUCTIBLE_FIRST.search(note):
+            said.add(False)
+        elif DEDUCTIBLE_FIRST.search(note):
+            said.add(True)
+    return said.pop() if len(said) == 1 else None
+
+
 def _entry(raw):
+    texts = tuple(str(item["description"]) for item in _dicts(raw.get("additionalInformation"))
+                  if item.get("description"))
     percent = _decimal(raw.get("benefitPercent"), Decimal(100), Decimal("0.0001"))
     if percent is not None and percent > 1:  # a percentage sent as 20 rather than 0.20
         percent = (percent / 100).quantize(Decimal("0.0001"), ROUND_HALF_UP)
@@ -121,10 +151,11 @@ def _entry(raw):
         places=frozenset(str(item.get("industryCode"))
                          for item in _dicts(raw.get("eligibilityAdditionalInformationList"))
                          if item.get("codeListQualifierCode") == "ZZ"),
-        texts=tuple(str(item["description"]) for item in _dicts(raw.get("additionalInformation"))
-                    if item.get("description")),
+        texts=texts,
         authorization=raw.get("authOrCertIndicator") == "Y",
         administrator=_administrator(raw),
+        insurance_type=_code(raw.get("insuranceTypeCode")),
+        deductible_first=_deductible_first(texts),
     )
 
 
@@ -215,14 +246,39 @@ def _network_benefits(notes, entries, chain, side, prefix):
     for row in ACCUMULATORS:
         data.update(_accumulator(notes, entries, chain, side, "IND", prefix, row))
         family.update(_accumulator(notes, entries, chain, side, "FAM", prefix + "family.", row))
-    coinsurance = _choose(
-        notes, _preferred(_candidates([e for e in entries if e.code == "A"], chain, side), side),
-        lambda e: e.percent, max, prefix + "coinsurance", f"{side}-network coinsurance")
+    rates = [e for e in entries if e.code == "A"]
+    coinsurance = _choose(notes, _preferred(_candidates(rates, chain, side), side),
+                          lambda e: e.percent, max, prefix + "coinsurance",
+                          f"{side}-network coinsurance")
     if coinsurance is not None:
         data["coinsurance"] = coinsurance
+    by_category = {}
+    for category, own in sorted(COINSURANCE_TYPES.items()):
+        rate = _choose(notes, _preferred(_candidates(rates, own, side), side),
+                       lambda e: e.percent, max, f"{prefix}coinsurance_by_category.{category}",
+                       f"{side}-network {category.replace('_', ' ')} coinsurance")
+        if rate is not None:
+            by_category[category] = rate
+    if by_category:
+        data["coinsurance_by_category"] = by_category
     if family:
         data["family"] = family
     return data
+
+
+def _after_deductible(notes, group, field, label):
+    """Whether the copay is owed only after the deductible: its entries' free text says the
+    deductible applies first. Entries that disagree, or some saying so and others nothing:
+    the costlier reading (after the deductible), with a conflict warning."""
+    said = {e.deductible_first for e in group}
+    if True not in said:
+        return False
+    if said != {True}:
+        notes.add("eligibility_conflicting_benefits",
+                  f"Some of the payer's entries for the {label} say the deductible applies "
+                  "first and others do not; the estimate owes the copay only once the "
+                  "deductible is met, the reading costing the patient more.", field)
+    return True
 
 
 def _copays(notes, entries, requested):
@@ -230,11 +286,14 @@ def _copays(notes, entries, requested):
     for category, specific in sorted(COPAY_TYPES.items()):
         own = (requested,) if requested in specific + MENTAL_HEALTH else ()
         chain = _unique(*specific, *own, *MENTAL_HEALTH, "30")
-        amount = _choose(
-            notes, _preferred(_candidates(entries, chain, "in"), "in"), lambda e: e.amount, max,
-            f"copays.{category}", f"in-network {category.replace('_', ' ')} copay")
-        if amount is not None:
-            copays[category] = amount
+        group = [e for e in _preferred(_candidates(entries, chain, "in"), "in")
+                 if e.amount is not None]
+        field, label = f"copays.{category}", f"in-network {category.replace('_', ' ')} copay"
+        amount = _choose(notes, group, lambda e: e.amount, max, field, label)
+        if amount is None:
+            continue
+        copays[category] = ({"amount": amount, "after_deductible": True}
+                            if _after_deductible(notes, group, field, label) else amount)
     return copays
 
 
@@ -328,8 +387,9 @@ def select(answer, service_type="MH", network="in", checked_on=None):
         notes.add("eligibility_low_confidence",
                   "The payer's answer was ambiguous (see the other warnings): confirm the "
                   "benefits with the payer, or enter the right figures by hand.")
+    qmb = any(e.insurance_type == QMB and e.code not in INACTIVE for e in entries)
     return Selection(status, _plan_name(answer), begin, end, benefits,
-                     "low" if notes.low else "high", tuple(notes.items), authorized)
+                     "low" if notes.low else "high", tuple(notes.items), authorized, qmb)
 
 
 def to_json(benefits):

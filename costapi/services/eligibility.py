@@ -39,6 +39,8 @@ from costapi.services.errors import (
 from costapi.services.payers import payers
 from costapi.services.request_rules import MET_TOTALS, met_over_total
 
+QMB_PAYER_KINDS = ("medicare", "medicaid")  # whose 271 may say QM without a remark
+QMB_KEY = "qmb"  # kept in the stored benefits JSON beside the benefits, never part of them
 AAA_FIELDS = {"71": ("date_of_birth",), "72": ("member_id",), "73": ("first_name", "last_name"),
               "75": ("member_id",)}
 
@@ -156,14 +158,20 @@ def create(data, api_key_id=None):
         raise _failure(error, data) from None
     checked = utcnow()
     found = selection.select(answer, data["service_type"], data["network"], checked.date())
+    warnings = list(found.warnings)
+    if found.qmb and payer.kind not in QMB_PAYER_KINDS:
+        warnings.append({"code": "eligibility_qmb_other_payer", "message": (
+            "The payer's answer marks the member a Qualified Medicare Beneficiary (insurance "
+            "type QM): an estimate applies it only with an Original Medicare primary.")})
     check = EligibilityCheck(
         id=str(uuid.uuid4()), created_at=checked, api_key_id=api_key_id, payer_code=payer.code,
         trading_partner_id=payer.eligibility_payer_id, member_id=data["member_id"].strip(),
         member_hash=digest, service_type=data["service_type"], network=data["network"],
         control_number=control_number, status=found.status, plan_name=found.plan_name,
         plan_begin=found.plan_begin, plan_end=found.plan_end,
-        benefits=selection.to_json(found.benefits), confidence=found.confidence,
-        warnings=[{**item, "message": redact(item["message"], data)} for item in found.warnings],
+        benefits={**selection.to_json(found.benefits), QMB_KEY: found.qmb},
+        confidence=found.confidence,
+        warnings=[{**item, "message": redact(item["message"], data)} for item in warnings],
         prior_authorization=list(found.prior_authorization), raw_answer=answer,
     )
     session.add(check)
@@ -180,13 +188,34 @@ def get(check_id):
     return check
 
 
+def _stored_benefits(check):
+    """The check's benefits (the estimate request's shape), without its qmb."""
+    stored = selection.from_json(check.benefits)
+    stored.pop(QMB_KEY, None)
+    return stored
+
+
+def _qmb_of(check):
+    """Whether the 271 said QM (a Qualified Medicare Beneficiary); checks stored before the
+    reader looked for it: false."""
+    return (check.benefits or {}).get(QMB_KEY) is True
+
+
+def check_qmb(check_id):
+    """The qmb of the stored check `check_id` (false for an unknown one: its estimate is
+    refused as coverage.eligibility_check anyway)."""
+    check = session.get(EligibilityCheck, check_id)
+    return check is not None and _qmb_of(check)
+
+
 def view(check, reused=False):
     """What the API returns of a check (never the member's identity or the raw answer)."""
     return {"id": check.id, "created_at": as_utc(check.created_at), "reused": reused,
             "payer": check.payer_code, "service_type": check.service_type,
             "network": check.network, "status": check.status, "plan_name": check.plan_name,
             "plan_begin": check.plan_begin, "plan_end": check.plan_end,
-            "benefits": selection.from_json(check.benefits), "confidence": check.confidence,
+            "benefits": _stored_benefits(check), "qmb": _qmb_of(check),
+            "confidence": check.confidence,
             "warnings": check.warnings,
             "prior_authorization_required": check.prior_authorization}
 
@@ -287,7 +316,7 @@ def estimate_benefits(coverage, start_date, path=("coverage",), payer=None,
     payer = payer or coverage["payer"]
     check = _usable_check(coverage["eligibility_check"], payer, path)
     explicit = coverage.get("benefits") or {}
-    stored = selection.from_json(check.benefits)
+    stored = _stored_benefits(check)
     warnings = check.warnings
     if in_network_only:
         stored.pop("out_of_network", None)

@@ -12,7 +12,7 @@ from costapi.db import session
 from costapi.models import Discount, Payer, Plan, Policy, Program, Rate, Service, StandardBenefit
 from costapi.services import engine_inputs as to_engine
 from costapi.services.calendar import engine_calendar
-from costapi.services.eligibility import check_payer
+from costapi.services.eligibility import check_payer, check_qmb
 from costapi.services.errors import Invalid
 from costapi.services.payers import items_by_payer
 from costapi.services.rule_cache import cached
@@ -183,6 +183,25 @@ def load_rules(request):
     return rules
 
 
+def _waiver(value):
+    """`coverage.waiver_signed`: a bool, or the signed reason codes as a tuple."""
+    return tuple(value) if isinstance(value, list | tuple) else bool(value)
+
+
+def _qmb(coverage, payer):
+    """`coverage.qmb` when given; else whether the primary's or the secondary's eligibility
+    check says QM (the 271's insurance type; a state Medicaid answer says it as often as
+    Medicare's), applied only with a primary of kind medicare, the only one QMB status goes
+    with (3.2 step 7): a check's QM never turns into a 422 about a field left out."""
+    if coverage.get("qmb") is not None:
+        return coverage["qmb"]
+    if payer.kind != "medicare":
+        return False
+    checks = (coverage.get("eligibility_check"),
+              (coverage.get("secondary") or {}).get("eligibility_check"))
+    return any(check_qmb(check) for check in checks if check)
+
+
 def engine_input(request, rules, benefits=None, secondary_benefits=None):
     """The engine's input for a validated request; `benefits` replaces the request's, and
     `secondary_benefits` the request's `coverage.secondary.benefits`."""
@@ -201,6 +220,8 @@ def engine_input(request, rules, benefits=None, secondary_benefits=None):
             available_programs=rules.available_programs,
             secondary=to_engine.secondary_input(secondary, rules.secondary_payer.value,
                                                 secondary_benefits) if secondary else None,
+            waiver_signed=_waiver(coverage.get("waiver_signed", False)),
+            qmb=_qmb(coverage, rules.payer.value),
         )
     else:
         terms = pricing.SelfPay(
