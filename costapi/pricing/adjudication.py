@@ -197,16 +197,21 @@ class Adjudication:
     def _balances(self, day: date) -> Balances:
         """The primary's remaining deductible and OOP after the visit, and each requested
         program's remaining yearly maximum (section 4)."""
-        accumulators, ledger, year = self.accumulators, self.ledger, day.year
+        accumulators = self.accumulators
         left = accumulators.out_of_pocket_left
-        programs = []
-        for code, index, fixed in self.pricing.program_balances:
-            remaining = fixed if index is None else ledger.remaining(index, year)
-            programs.append((code, None if remaining.is_infinite() else remaining))
+        programs = ()
+        if self.pricing.program_balances:
+            ledger, year = self.ledger, day.year
+            programs = tuple(
+                (code, fixed if index is None else ledger.remaining(index, year))
+                for code, index, fixed in self.pricing.program_balances
+            )
+            programs = tuple((code, None if amount.is_infinite() else amount)
+                             for code, amount in programs)  # fmt: skip
         return Balances(
-            deductible_remaining=accumulators.deductible_remaining(),
-            out_of_pocket_remaining=None if left.is_infinite() else max(left, ZERO),
-            programs_remaining=tuple(programs),
+            accumulators.deductible_remaining(),
+            None if left.is_infinite() else max(left, ZERO),
+            programs,
         )
 
     def _lines(self, day: date, items: tuple[LineTerms, ...]) -> list[LineDraft]:
