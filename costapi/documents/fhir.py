@@ -66,7 +66,7 @@ def _claim_items(gfe: GoodFaithEstimate, currency: str, pointers: list[int]) -> 
         for line in visit["lines"]:
             code, units = line["service"], int(line["units"])
             net = expected_charge(line, gfe.coverage_type)
-            description = gfe.service_descriptions.get(code) or code
+            description = line.get("description") or gfe.service_descriptions.get(code) or code
             item = {
                 "extension": [{"url": PCT + "serviceDescription", "valueString": description}],
                 "sequence": len(items) + 1,

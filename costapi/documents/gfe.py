@@ -135,6 +135,13 @@ def closing_line(gfe: GoodFaithEstimate) -> tuple[str, ...]:
     return tuple(parts)
 
 
+def waiver_name(payer_kind: str | None) -> str:
+    """What the patient signs to accept paying for a service the plan does not cover."""
+    if payer_kind == "medicare":
+        return "an Advance Beneficiary Notice of Noncoverage (ABN)"
+    return "a written waiver"
+
+
 def document(gfe: GoodFaithEstimate) -> dict:
     """Everything the template shows, computed from the estimate (Decimal, never float)."""
     estimate = gfe.estimate
@@ -148,6 +155,8 @@ def document(gfe: GoodFaithEstimate) -> dict:
         "timeframe": timeframe(estimate),
         "phases": phase_scopes(estimate),
         "items": itemized_list(estimate, gfe.coverage_type, gfe.service_descriptions),
+        "waiver": waiver_name(gfe.payer_kind),
+        "unwaivable": gfe.unwaivable_reasons,
         "diagnosis": ", ".join(gfe.diagnosis_codes),
         "range": estimate.get("range"),
         "closing": closing_line(gfe),

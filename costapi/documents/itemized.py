@@ -17,6 +17,16 @@ COVERED = "covered"
 NOT_COVERED = "not_covered"  # the patient pays the cash price
 CLINIC_LIABLE = "clinic"  # not covered, and the clinic, not the patient, is liable
 
+PRIOR_AUTHORIZATION_REQUIRED = "prior_authorization_required"
+# The statuses of a visit whose prior authorization is still open: a denial would leave its
+# lines not covered (the denial itself, "denied", makes them not covered already).
+OPEN_AUTHORIZATION = ("pending", "not_requested", "expired")
+AUTHORIZATION_WORDS = {
+    "pending": "requested, no decision yet",
+    "not_requested": "not requested yet",
+    "expired": "the approval ends before these visits",
+}
+
 REASON_WORDS = {
     "policy_exclusion": "a plan exclusion",
     "diagnosis": "the diagnosis does not meet your plan's rules",
@@ -66,6 +76,41 @@ def outcome(line: dict, coverage_type: str) -> str:
     ):
         return CLINIC_LIABLE
     return NOT_COVERED
+
+
+def cash(line: dict) -> Decimal:
+    """The line's cash price x units; an older stored estimate without `cash`: what the patient
+    pays (or the clinic writes off) for a line that is not covered, else 0."""
+    if line.get("cash") is not None:
+        return money(line["cash"])
+    if line["covered"]:
+        return ZERO
+    return money(line["not_covered"]) + amount(line, "clinic_write_off")
+
+
+def clinic_authorization_policies(estimate: dict) -> frozenset:
+    """The policies whose prior-authorization denial would be the clinic's (the warning's
+    `clinic_amount` is above 0)."""
+    return frozenset(
+        w.get("policy_id")
+        for w in estimate.get("warnings", ())
+        if w.get("code") == PRIOR_AUTHORIZATION_REQUIRED and money(w.get("clinic_amount") or 0)
+    )
+
+
+def authorization_risk(line: dict, coverage_type: str, clinic_policies: frozenset) -> str | None:
+    """For a covered line whose visit's prior authorization is still open: who would pay for
+    it if the plan denied it (clinic or patient); else None."""
+    if coverage_type == SELF_PAY or not line["covered"]:
+        return None
+    if line.get("prior_authorization") not in OPEN_AUTHORIZATION:
+        return None
+    return CLINIC_LIABLE if line.get("policy_id") in clinic_policies else "patient"
+
+
+def cost_sharing_written_off(line: dict) -> Decimal:
+    """A covered line's cost sharing the clinic may not bill (a QMB's Medicare cost sharing)."""
+    return amount(line, "clinic_write_off") if line["covered"] else ZERO
 
 
 def allowed_shown(line: dict) -> Decimal:
@@ -179,6 +224,11 @@ class ItemRow:
     units: int
     amounts: list[Decimal]
     reasons: list[str] = field(default_factory=list)  # why not covered, in words
+    reason_codes: list[str] = field(default_factory=list)
+    cash: Decimal = ZERO  # the cash price x units of its lines
+    authorization: str | None = None  # open prior authorization: who pays if it is denied
+    authorization_statuses: list[str] = field(default_factory=list)  # in words
+    cost_sharing_written_off: Decimal = ZERO  # a QMB's Medicare cost sharing, not billed
 
     @property
     def unit_price(self) -> Decimal:
@@ -191,6 +241,18 @@ class ItemRow:
     @property
     def not_billed(self) -> bool:
         return self.outcome == CLINIC_LIABLE
+
+    @property
+    def has_note(self) -> bool:
+        """A line of words under the row: not covered, or an open prior authorization."""
+        return self.not_covered or self.authorization is not None
+
+    def waiver_shifts(self, unwaivable: frozenset) -> bool:
+        """Whether a signed waiver would make the patient pay this clinic-liable row: some
+        of its reasons are ones a waiver shifts (prior authorization: a denial's reason)."""
+        if self.authorization == CLINIC_LIABLE:
+            return "prior_authorization_denied" not in unwaivable
+        return any(code not in unwaivable for code in self.reason_codes)
 
 
 @dataclass(frozen=True)
@@ -210,6 +272,14 @@ class ItemizedList:
     def total_due(self) -> Decimal:
         return self.totals[-1]
 
+    def rows(self) -> list[ItemRow]:
+        return [row for phase in self.phases for row in phase.rows]
+
+    @property
+    def cost_sharing_written_off(self) -> Decimal:
+        """A QMB's Medicare cost sharing the clinic may not bill, over every row."""
+        return sum((row.cost_sharing_written_off for row in self.rows()), ZERO)
+
     def total(self, key: str) -> Decimal | None:
         """The totals row's amount of the column with this key (None: no such column)."""
         for column, total in zip(self.columns, self.totals, strict=True):
@@ -222,27 +292,41 @@ def itemized_list(estimate: dict, coverage_type: str, descriptions: dict) -> Ite
     """Group every visit's lines by phase, then by service and outcome in order of first
     appearance (a service covered at some visits and not at others gets two rows)."""
     columns = columns_for(estimate, coverage_type)
-    by_phase: dict[str, dict[tuple[str, str], ItemRow]] = {}
+    clinic_policies = clinic_authorization_policies(estimate)
+    by_phase: dict[str, dict[tuple, ItemRow]] = {}
     sessions: dict[str, int] = {}
+
+    def key(line: dict) -> tuple:
+        risk = authorization_risk(line, coverage_type, clinic_policies)
+        return line["service"], outcome(line, coverage_type), risk
+
     for visit in estimate["visits"]:
         phase = visit["phase"]
         rows = by_phase.setdefault(phase, {})
         sessions[phase] = sessions.get(phase, 0) + 1
-        keys = {(ln["service"], outcome(ln, coverage_type)): ln for ln in visit["lines"]}
-        for key in keys:
-            if key not in rows:
-                service, kind = key
-                rows[key] = ItemRow(
-                    service, descriptions.get(service, ""), kind, 0, 0, [ZERO] * len(columns)
+        keys = {key(ln): ln for ln in visit["lines"]}
+        for row_key, first in keys.items():
+            if row_key not in rows:
+                service, kind, risk = row_key
+                description = first.get("description") or descriptions.get(service, "")
+                rows[row_key] = ItemRow(
+                    service, description, kind, 0, 0, [ZERO] * len(columns), authorization=risk
                 )
-            rows[key].sessions += 1
+            rows[row_key].sessions += 1
         for line in visit["lines"]:
-            row = rows[(line["service"], outcome(line, coverage_type))]
+            row = rows[key(line)]
             row.units += int(line["units"])
             row.amounts = [a + c.amount(line) for a, c in zip(row.amounts, columns, strict=True)]
-            reason = REASON_WORDS.get(line.get("reason") or "")
+            row.cash += cash(line)
+            row.cost_sharing_written_off += cost_sharing_written_off(line)
+            code = line.get("reason") or ""
+            reason = REASON_WORDS.get(code)
             if row.not_covered and reason and reason not in row.reasons:
                 row.reasons.append(reason)
+                row.reason_codes.append(code)
+            status = AUTHORIZATION_WORDS.get(line.get("prior_authorization") or "")
+            if row.authorization and status and status not in row.authorization_statuses:
+                row.authorization_statuses.append(status)
     phases = tuple(
         PhaseItems(name, sessions[name], tuple(rows.values())) for name, rows in by_phase.items()
     )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 
 @dataclass(frozen=True)
@@ -28,3 +28,8 @@ class GoodFaithEstimate:
     service_descriptions: dict
     clinic: Clinic
     issued_on: str
+    payer_kind: str | None = None  # the primary's kind: names the waiver (medicare: an ABN)
+    # Reasons a line not covered stays the clinic's whatever the patient signs (3.2 step 7:
+    # Medicare Advantage in network, diagnosis and visit limit); the other clinic-liable
+    # reasons become the patient's with a signed waiver.
+    unwaivable_reasons: frozenset[str] = field(default_factory=frozenset)

@@ -7,6 +7,7 @@ from sqlalchemy import select
 from costapi.db import session
 from costapi.documents import Clinic, GoodFaithEstimate
 from costapi.models import Payer, Plan, Service
+from costapi.pricing.liability import IN_NETWORK, OTHER_KINDS
 from costapi.services.errors import Conflict, field_errors
 from costapi.services.estimates import get
 
@@ -24,6 +25,19 @@ def patient_facing(plan: Plan) -> tuple[str, str | None]:
     name = (plan.public_name or "").strip() or plan.name
     description = (plan.public_description or "").strip() or None
     return name, description
+
+
+def unwaivable_reasons(coverage: dict, payer: Payer | None) -> frozenset[str]:
+    """The reasons a line not covered stays the clinic's whatever the patient signs.
+
+    Only in network, outside a Medicaid context (a Medicaid payer or secondary: there every
+    reason shifts with a waiver), by the payer kind's table of the engine (3.2 step 7).
+    """
+    secondary = coverage.get("secondary") or {}
+    if (payer is None or coverage.get("network", "in") == "out" or payer.kind == "medicaid"
+            or secondary.get("method") == "medicaid"):
+        return frozenset()
+    return frozenset(IN_NETWORK.get(payer.kind, OTHER_KINDS)[1])
 
 
 def good_faith_estimate(estimate_id, clinic: Clinic, today: date | None = None):
@@ -59,4 +73,6 @@ def good_faith_estimate(estimate_id, clinic: Clinic, today: date | None = None):
         service_descriptions={service.code: service.description for service in services},
         clinic=clinic,
         issued_on=(today or date.today()).isoformat(),
+        payer_kind=payer.kind if payer else None,
+        unwaivable_reasons=unwaivable_reasons(coverage, payer),
     )

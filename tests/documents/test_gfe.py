@@ -553,13 +553,16 @@ def test_fhir_self_pay_has_a_self_pay_coverage_and_no_insurer():
     assert coverage["payor"] == [{"reference": claim["patient"]["reference"]}]
 
 
-def engine_estimate(coverage):
-    """A 24-session Spravato estimate from the real engine, stored as JSON (money as strings)."""
+def engine_estimate(coverage, descriptions=None):
+    """A 24-session Spravato estimate from the real engine, stored as JSON (money as strings);
+    `descriptions`: the services' own (the lines' `description`), else none."""
     services = {
         "J0013": pricing.Service("J0013", "drug", Decimal("15.1234"), Decimal("12.3457")),
         "99214": pricing.Service("99214", "office_visit", Decimal("200.00"), Decimal("150.00")),
         "99417": pricing.Service("99417", "monitoring", Decimal("100.00")),
     }
+    services = {code: dataclasses.replace(service, description=(descriptions or {}).get(code, ""))
+                for code, service in services.items()}
     visit = tuple(pricing.VisitItem(code, units) for code, units in DOSE)
     plan = pricing.Plan(
         "spravato-56",
@@ -613,6 +616,103 @@ def test_gfe_with_a_secondary_shows_what_it_pays():
     # + 23 x 67.75 + 24 x (16 + 8) = 2428.40; Medicare pays 11010.24 - 2428.40 = 8581.84;
     # Plan N pays 2428.40 - 763.00 = 1665.40
     assert "expected to pay $8,581.84 and your other insurance $1,665.40." in html
+
+
+# Acme requires prior authorization for the drug; its status on the estimate is "pending".
+# A commercial payer: a denial would be the clinic's unless the patient signs a waiver.
+ACME_WITH_PRIOR_AUTHORIZATION = pricing.Insurance(
+    dataclasses.replace(ACME, policies=(
+        pricing.Policy(7, service="J0013", prior_authorization=True),)),
+    "in", BENEFITS, ("F33.2",), prior_authorization="pending",
+)
+# Acme covers the monitoring add-on 99417 only for F33.*; the estimate gives F41.1: the
+# clinic is liable (no waiver signed).
+ACME_MONITORING_FOR_F33 = pricing.Insurance(
+    dataclasses.replace(ACME, policies=(
+        pricing.Policy(8, category="monitoring", diagnosis_codes=("F33.*",)),)),
+    "in", BENEFITS, ("F41.1",),
+)
+MEDICARE_B = pricing.Payer("medicare-b", "medicare", Decimal("0.40"), standard_benefits=(
+    pricing.StandardBenefits(deductible=Decimal("283.00"), coinsurance=Decimal("0.20")),))
+QMB = pricing.Insurance(MEDICARE_B, diagnosis_codes=("F33.2",), qmb=True)
+
+
+def test_rows_use_the_line_description_before_the_services_map():
+    described = SPRAVATO["service_descriptions"]
+    estimate = engine_estimate(pricing.SelfPay(), described)
+    assert all_lines(estimate)[0]["description"] == described["J0013"]
+    items = itemized_list(estimate, "self_pay", {"J0013": "An older description"})
+    assert items.phases[0].rows[0].description == described["J0013"]
+    claim = fhir_bundle(make_gfe(estimate))["entry"][0]["resource"]
+    assert claim["item"][0]["productOrService"]["text"] == described["J0013"]
+    # lines without a description (a service without one, an older estimate): the map's
+    items = itemized_list(engine_estimate(pricing.SelfPay()), "self_pay", {"J0013": "Mapped"})
+    assert items.phases[0].rows[0].description == "Mapped"
+
+
+def gfe_html(estimate, **changes):
+    fields = {"coverage_type": "insurance", "payer_name": "Acme PPO", **SPRAVATO, **changes}
+    return words(render_html(make_gfe(estimate, **fields)))
+
+
+def test_an_open_prior_authorization_whose_denial_is_the_clinics():
+    estimate = engine_estimate(ACME_WITH_PRIOR_AUTHORIZATION)
+    warning = next(w for w in estimate["warnings"] if w["code"] == "prior_authorization_required")
+    assert Decimal(warning["amount"]) == 0
+    # 24 visits x 691.36 (12.3457 x 56 = 691.3592), the drug's cash price
+    assert Decimal(warning["clinic_amount"]) == Decimal("16592.64")
+    items = itemized_list(estimate, "insurance", {})
+    pending = [row for row in items.rows() if row.authorization]
+    assert [(r.service, r.authorization, r.sessions) for r in pending] == [
+        ("J0013", "clinic", 8), ("J0013", "clinic", 4), ("J0013", "clinic", 12)]
+    assert sum((r.cash for r in pending), Decimal(0)) == Decimal("16592.64")
+    assert pending[0].authorization_statuses == ["requested, no decision yet"]
+    assert_rows_add_up(items)
+    html = gfe_html(estimate)
+    assert ("J0013 needs prior authorization from your plan (requested, no decision yet). If "
+            "your plan denies it, we may not bill you for it unless you sign a written waiver "
+            "before the visit: with one you pay our cash price of $5,530.88; without one, "
+            "$0.00.") in html  # 8 x 691.36
+
+
+def test_an_open_prior_authorization_whose_denial_is_the_patients():
+    # Medicare Advantage: a denied prior authorization is the patient's (3.2 step 7).
+    payer = pricing.Payer("summit-ma", "medicare_advantage", Decimal("0.40"), policies=(
+        pricing.Policy(7, service="J0013", prior_authorization=True),))
+    estimate = engine_estimate(pricing.Insurance(payer, "in", BENEFITS, ("F33.2",)))
+    items = itemized_list(estimate, "insurance", {})
+    assert {row.authorization for row in items.rows() if row.service == "J0013"} == {"patient"}
+    html = gfe_html(estimate, payer_name="Summit Advantage", payer_kind="medicare_advantage")
+    assert ("J0013 needs prior authorization from your plan (not requested yet). If your plan "
+            "denies it, you pay our cash price of $5,530.88 instead of the amount shown.") in html
+
+
+def test_an_engine_estimate_with_a_clinic_liable_line():
+    estimate = engine_estimate(ACME_MONITORING_FOR_F33)
+    lines = [ln for ln in all_lines(estimate) if ln["service"] == "99417"]
+    assert {(ln["liability"], ln["clinic_write_off"], ln["cash"]) for ln in lines} == {
+        ("clinic", "100.00", "100.00")}
+    items = itemized_list(estimate, "insurance", {})
+    rows = [row for row in items.rows() if row.service == "99417"]
+    assert rows and all(row.not_billed for row in rows)
+    assert sum((row.cash for row in rows), Decimal(0)) == Decimal("2400.00")  # 24 x 100.00
+    assert_rows_add_up(items)
+    html = gfe_html(estimate)
+    assert "If you sign one, you pay our cash price of $800.00; if you do not" in html  # 8 x
+
+
+def test_a_qmb_is_not_billed_medicare_cost_sharing():
+    estimate = engine_estimate(QMB)
+    assert Decimal(estimate["totals"]["patient_pays"]) == 0
+    written_off = Decimal(estimate["totals"]["clinic_write_off"])
+    items = itemized_list(estimate, "insurance", {})
+    assert written_off > 0 and items.cost_sharing_written_off == written_off
+    assert items.total("you_pay") == 0
+    assert_rows_add_up(items)
+    html = gfe_html(estimate, payer_name="Original Medicare Part B", payer_kind="medicare")
+    assert ("As a Qualified Medicare Beneficiary (QMB) you are not billed Medicare's "
+            f"deductible and coinsurance ({TEMPLATES.filters['dollars'](written_off)}).") in html
+    assert "Medicare cost sharing is not billed to you" in html
 
 
 @pytest.mark.parametrize(
@@ -841,8 +941,27 @@ def test_a_clinic_liable_line_is_not_billed_to_the_patient():
     )
     assert_rows_add_up(items)
     html = words(render_html(insured_gfe(CLINIC_LIABLE_ESTIMATE)))
-    assert "<strong>not billed to you</strong>; the clinic is responsible for it." in html
     assert "of which $2,400.00 is not billed to you" in html
+    infusion_note = ("96365 not covered by your plan (the diagnosis does not meet your plan&#39;s "
+                     "rules): <strong>not billed to you</strong>. We may not bill you for it "
+                     "unless you sign a written waiver before the visit. If you sign one, you pay "
+                     "our cash price of $900.00; if you do not, you pay $0.00 for it.")
+    assert infusion_note in html  # 2 x 450.00, the lines' cash price (clinic_write_off)
+    assert infusion.cash == Decimal("900.00")
+
+
+def test_a_medicare_waiver_is_an_abn_and_an_unwaivable_reason_says_so():
+    gfe = dataclasses.replace(insured_gfe(CLINIC_LIABLE_ESTIMATE), payer_kind="medicare")
+    html = words(render_html(gfe))
+    assert ("unless you sign an Advance Beneficiary Notice of Noncoverage (ABN) before the "
+            "visit. If you sign one, you pay our cash price of $900.00") in html
+    # Medicare Advantage in network: a diagnosis denial stays the clinic's whatever is signed
+    gfe = dataclasses.replace(gfe, payer_kind="medicare_advantage",
+                              unwaivable_reasons=frozenset({"diagnosis", "visit_limit"}))
+    html = words(render_html(gfe))
+    assert ("<strong>not billed to you</strong>. The clinic is responsible for it: you pay "
+            "$0.00 for it, even if you sign a waiver.") in html
+    assert "If you sign one" not in html
 
 
 def test_a_service_covered_at_some_visits_only_gets_a_row_per_outcome():
@@ -958,6 +1077,19 @@ RENDERED = {
     "medicare-plan-n-24-sessions": lambda: make_gfe(
         engine_estimate(MEDICARE_WITH_PLAN_N), coverage_type="insurance",
         payer_name="Original Medicare Part B", **SPRAVATO,
+    ),
+    "clinic-liable-24-sessions": lambda: make_gfe(
+        engine_estimate(ACME_MONITORING_FOR_F33, SPRAVATO["service_descriptions"]),
+        coverage_type="insurance", payer_name="Acme PPO", diagnosis_codes=("F41.1",),
+        **SPRAVATO,
+    ),
+    "prior-authorization-pending-24-sessions": lambda: make_gfe(
+        engine_estimate(ACME_WITH_PRIOR_AUTHORIZATION, SPRAVATO["service_descriptions"]),
+        coverage_type="insurance", payer_name="Acme PPO", **SPRAVATO,
+    ),
+    "qmb-24-sessions": lambda: make_gfe(
+        engine_estimate(QMB, SPRAVATO["service_descriptions"]), coverage_type="insurance",
+        payer_name="Original Medicare Part B", payer_kind="medicare", **SPRAVATO,
     ),
 }
 
