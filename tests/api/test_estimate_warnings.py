@@ -32,8 +32,11 @@ def medicare(network="in", **coverage):
 CASES = [
     ("prior_authorization_required", spravato(prior_authorization="not_requested"), "amount"),
     ("diagnosis_required", spravato(diagnosis_codes=[]), None),
-    ("diagnosis_not_covered", spravato(diagnosis_codes=["F41.1"]), None),
-    ("prior_authorization_denied", spravato(prior_authorization="denied"), None),
+    # in network with a commercial plan these denials are the patient's only with a waiver
+    ("diagnosis_not_covered", spravato(diagnosis_codes=["F41.1"], waiver_signed=True), None),
+    ("prior_authorization_denied", spravato(prior_authorization="denied",
+                                            waiver_signed=["prior_authorization_denied"]), None),
+    ("clinic_liability", spravato(prior_authorization="denied"), "amount"),
     ("not_covered", {**spravato(), "plan": "ketamine-iv-6"}, None),
     ("out_of_network", spravato(network="out", benefits={
         **COMMERCIAL_BENEFITS, "out_of_network": {"deductible": "3000.00",
