@@ -178,7 +178,9 @@ class Adjudication:
         lines = self._lines(day, terms)
         if self.secondary is not None:
             self.secondary.pay(day, lines, terms, self.notices)
-        if pricing.qmb:  # Medicare cost sharing a QMB still owes is not billed (3.2 step 7)
+        if pricing.qmb and pricing.in_network:
+            # Medicare cost sharing a QMB still owes is not billed (3.2 step 7); out of
+            # network Medicare processes nothing, so there is no cost sharing to write off
             for line in lines:
                 if line.covered and line.patient_pays:
                     line.clinic_write_off += line.patient_pays
