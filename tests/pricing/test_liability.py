@@ -605,6 +605,31 @@ QMB_CASES = [
 ]
 
 
+QMB_CASES.append(
+    pytest.param(
+        dict(the_plan=plan(weekly(1, INFUSION)), coverage=qmb(network="out")),
+        {
+            # out of network Original Medicare processes nothing (3.5): allowed, deductible
+            # and coinsurance 0, allowed_basis none; so there is no Medicare cost sharing
+            # for the QMB rule to take off the patient, and section 4's out-of-network
+            # identity holds: patient_pays = charge (450 + 80), clinic_write_off 0
+            "visits.0.lines.0.covered": True,
+            "visits.0.lines.0.allowed": "0.00",
+            "visits.0.lines.0.allowed_basis": "none",
+            "visits.0.lines.0.deductible": "0.00",
+            "visits.0.lines.0.coinsurance": "0.00",
+            "visits.0.lines.0.patient_pays": "450.00",
+            "visits.0.lines.0.clinic_write_off": "0.00",
+            "visits.0.lines.1.patient_pays": "80.00",
+            "totals.patient_pays": "530.00",
+            "totals.clinic_write_off": "0.00",
+            "totals.net_patient_cost": "530.00",  # no reimbursement
+        },
+        id="qmb-out-of-network-nothing-to-write-off",
+    )
+)
+
+
 @pytest.mark.parametrize("inputs, expected", QMB_CASES)
 def test_qmb_case(inputs, expected):
     expect(run(**inputs), expected)
