@@ -335,3 +335,30 @@ def test_self_pay_lines_are_the_patients(inp):
             assert line.clinic_write_off == ZERO
             assert line.not_covered == line.cash
             assert line.patient_pays == line.not_covered - line.discount
+
+
+@SOME
+@given(liability_inputs())
+def test_a_waiver_only_moves_refused_lines_from_the_clinic_to_the_patient(inp):
+    """Waiving every reason (true) against none (false): covered lines are unchanged; a
+    refused line is the same cash either way, billed to the patient or written off."""
+    results = {
+        waiver: estimate(replace(inp, coverage=replace(inp.coverage, waiver_signed=waiver)))
+        for waiver in (False, True)
+    }
+    pairs = zip(lines_of(results[False]), lines_of(results[True]), strict=True)
+    for without, waived in pairs:
+        assert without.covered == waived.covered and without.reason == waived.reason
+        if without.covered:
+            assert without == waived
+            continue
+        assert without.patient_pays <= waived.patient_pays
+        assert without.clinic_write_off >= waived.clinic_write_off
+        assert (
+            without.not_covered + without.clinic_write_off
+            == waived.not_covered + waived.clinic_write_off
+            == waived.cash
+        )
+        if waived.liability == "clinic":  # a reason no waiver shifts (Medicare Advantage)
+            assert without.liability == "clinic"
+    assert results[True].totals.clinic_write_off <= results[False].totals.clinic_write_off
