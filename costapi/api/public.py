@@ -117,7 +117,13 @@ def _projection(schema, names, name):
                             name=name)
 
 
-PublicTotalsSchema = _projection(TotalsSchema, PUBLIC_TOTALS, "PublicTotals")
+PublicTotalsSchema = Schema.from_dict({
+    **{field: TotalsSchema._declared_fields[field] for field in PUBLIC_TOTALS},
+    "clinic_write_off": Cents(required=True, metadata={
+        "description": "Not billed to the patient: the cash price of services the plan does "
+                       "not pay for and the clinic is responsible for (unless the patient "
+                       "signs a waiver)."}),
+}, name="PublicTotals")
 PublicPhaseCostSchema = _projection(PhaseSummarySchema, PUBLIC_PHASE, "PublicPhaseCost")
 PublicPlanYearSchema = _projection(PlanYearSchema, PUBLIC_PLAN_YEAR, "PublicPlanYear")
 PublicWarningSchema = _projection(WarningSchema, PUBLIC_NOTICE, "PublicWarning")

@@ -14,11 +14,13 @@ from sqlalchemy import select
 from costapi.db import session
 from costapi.models import Payer, Plan
 from costapi.pricing.coverage import modality_status
+from costapi.pricing.liability import IN_NETWORK, OTHER_KINDS
 from costapi.pricing.secondary import SECONDARY_ONLY_KINDS
 from costapi.pricing.serialize import public_dict
 from costapi.pricing.terms import plan_programs
 from costapi.pricing.vocabulary import COVERAGE_LABELS, MODALITIES
 from costapi.pricing.wording import cadence as cadence_in_words
+from costapi.pricing.wording import dollars, long_date
 from costapi.services import estimates
 from costapi.services.errors import Invalid
 from costapi.services.estimate_rules import load_rules, rules_by_code
@@ -33,8 +35,107 @@ PUBLIC_MESSAGES = {
         "Your plan covers this treatment only for certain diagnoses (for example "
         "treatment-resistant depression). The clinic will confirm yours with your plan."),
 }
+# Why the plan would not pay, in the words of the public page (3.2 steps 6-7).
+PUBLIC_REASON_WORDS = {
+    "policy_exclusion": "your plan does not cover them",
+    "diagnosis": "your plan does not cover them for your diagnosis",
+    "prior_authorization_denied": "prior authorization was denied",
+    "visit_limit": "they are over your plan's visit limit",
+}
 BENEFIT_FIELDS = ("deductible", "deductible_met", "out_of_pocket_max", "out_of_pocket_met",
                   "coinsurance")
+
+
+# ---- warnings in the public page's words -------------------------------------------------
+
+def _clinic_reasons(result):
+    """(reason, cash price, first date) of the lines the clinic is liable for, one per reason
+    in the order they first occur: what each `clinic_liability` warning adds up."""
+    reasons = {}
+    for visit in result.visits:
+        for line in visit.lines:
+            if line.liability == "clinic":
+                amount, day = reasons.get(line.reason, (0, visit.date.isoformat()))
+                reasons[line.reason] = (amount + line.clinic_write_off, day)
+    return [(reason, amount, day) for reason, (amount, day) in reasons.items()]
+
+
+def _waiver(kind):
+    """What the patient would sign to be billed for a service the plan does not pay."""
+    if kind == "medicare":
+        return "a waiver (for Medicare, an Advance Beneficiary Notice)"
+    return "a waiver"
+
+
+def _unwaivable(kind, network):
+    """Reasons the clinic bears whatever is signed (a public estimate has no secondary)."""
+    if kind is None or kind == "medicaid" or network == "out":
+        return set()
+    return IN_NETWORK.get(kind, OTHER_KINDS)[1]
+
+
+def _clinic_liability(warning, reason, kind, network):
+    amount = dollars(warning["amount"])
+    why = f" ({PUBLIC_REASON_WORDS[reason]})" if reason in PUBLIC_REASON_WORDS else ""
+    start = f"Your plan would not pay for some of these services{why}."
+    if reason in _unwaivable(kind, network):
+        return (f"{start} You would not be billed for them: the clinic is responsible for "
+                f"their cash price of {amount}, even if you sign a waiver.")
+    return (f"{start} You would not be billed for them unless you sign {_waiver(kind)} "
+            f"before the visit; with a waiver you would pay their cash price of {amount} "
+            "in addition to the rest of this estimate.")
+
+
+def _authorization_required(warning, kind):
+    """The clinic's part of a denial: what the patient pays only with a waiver."""
+    clinic = warning.get("clinic_amount")
+    if not clinic or warning.get("amount"):
+        return warning["message"]  # the patient would pay the cash price: as the engine says
+    return (f"Your plan needs prior authorization for some of these services from "
+            f"{long_date(warning['date'])}. If it is denied, you would not be billed for them "
+            f"unless you sign {_waiver(kind)} before the visit; with a waiver you would pay "
+            f"their cash price of {dollars(clinic)}.")
+
+
+NO_POLICY_IN_EFFECT = (
+    "The clinic does not have your plan's coverage rules for visits from {date} for some of "
+    "these services, so this estimate assumes your plan covers them. Ask the clinic to check "
+    "with your plan.")
+NO_CONTRACTED_RATE = (
+    "The clinic has no agreed price with your plan for some of these services, so this "
+    "estimate uses the share of the clinic's charge your plan usually allows. What your plan "
+    "allows, and so what you pay, may be different.")
+
+
+def public_warnings(warnings, result, kind=None, network="in"):
+    """The public view's warnings in the public page's words.
+
+    `clinic_liability`: what the patient pays with a waiver and without one;
+    `prior_authorization_required` whose denial would be the clinic's: the same;
+    `no_policy_in_effect`: in plain words; `no_contracted_rate` (one per service for staff):
+    one warning, without its amount (an allowed amount, which the public view never shows)
+    or the service code.
+    """
+    reasons = {(str(amount), day): reason for reason, amount, day in _clinic_reasons(result)}
+    worded, priced_from_charge = [], False
+    for warning in warnings:
+        code = warning["code"]
+        warning = dict(warning)
+        if code == "clinic_liability":
+            reason = reasons.get((str(warning["amount"]), warning.get("date")))
+            warning["message"] = _clinic_liability(warning, reason, kind, network)
+        elif code == "prior_authorization_required":
+            warning["message"] = _authorization_required(warning, kind)
+        elif code == "no_policy_in_effect":
+            warning["message"] = NO_POLICY_IN_EFFECT.format(date=long_date(warning["date"]))
+        elif code == "no_contracted_rate":
+            if priced_from_charge:
+                continue
+            priced_from_charge = True
+            warning.pop("amount", None)
+            warning["message"] = NO_CONTRACTED_RATE
+        worded.append(warning)
+    return worded
 
 
 # ---- the lists ---------------------------------------------------------------------------
@@ -248,6 +349,8 @@ def answer(data, request, rules, result, extra=None):
     """The public answer: the engine's public view, with the names a patient reads."""
     view = public_dict(result, PUBLIC_MESSAGES)
     payer = rules.payer.value if rules.payer else None
+    view["warnings"] = public_warnings(view["warnings"], result, payer and payer.kind,
+                                       request["coverage"].get("network", "in"))
     coverage = {
         "type": data["coverage"],
         "payer": None if payer is None else {"code": payer.code,

@@ -128,6 +128,9 @@ def screenshot(page, tmp_path, name):
     page.screenshot(path=tmp_path / name, full_page=True)
 
 
+SUMMARY_WARNINGS = ("clinic_liability",)
+
+
 def assert_page_shows(page, answer):
     """Every figure of the results equals the API's answer."""
     expect(page.locator("#results")).to_be_visible()
@@ -157,7 +160,9 @@ def assert_page_shows(page, answer):
         expect(phases.nth(index).locator("td").last).to_have_text(
             dollars(phase["net_patient_cost"]))
     for warning in answer["warnings"]:
-        expect(page.locator(f"#warnings li[data-code={warning['code']}]")).to_have_text(
+        # the clinic's liability sits under the totals, every other warning in Things to know
+        where = "#clinic-liability p" if warning["code"] in SUMMARY_WARNINGS else "#warnings li"
+        expect(page.locator(f"{where}[data-code={warning['code']}]")).to_have_text(
             warning["message"])
     expect(page.locator("#results .notice")).to_contain_text("estimate, not a quote")
     expect(page.locator("#status")).to_contain_text(dollars(total))
@@ -413,6 +418,55 @@ def test_program_figures_equal_the_staff_estimate(page, server, tmp_path):
     expect(page.locator("#without-programs")).to_have_text(
         dollars(without["totals"]["net_patient_cost"]))
     expect(page.locator("#accumulator-note")).to_be_hidden()
+
+
+def test_services_the_clinic_may_not_bill_are_said_plainly(page, server, tmp_path):
+    """State Medicaid does not cover IV ketamine: the patient is not billed for the
+    infusions unless they sign a waiver (tests/api/test_public_liability.py)."""
+    page.set_viewport_size({"width": 1280, "height": 900})
+    open_calculator(page, server)
+    page.get_by_label("Treatment", exact=True).select_option("ketamine-iv-6")
+    page.get_by_label("Date of your first visit").fill("2027-01-04")
+    page.get_by_label("With my insurance").check()
+    page.get_by_label("Insurer").select_option("state-medicaid")
+    expect(page.locator("#calculator")).to_have_attribute("data-plans-for", "state-medicaid")
+    expect(page.locator("#calculator")).to_have_attribute("data-plans-ready", "true")
+    sent, response = submit(page)
+    assert response.status == 200
+    answer = api_estimate(server, sent)
+    assert response.json() == answer
+    assert answer["totals"]["clinic_write_off"] == "6300.00"
+    assert_page_shows(page, answer)
+    expect(page.locator("#not-billed")).to_have_text("$6,300.00")
+    box = page.locator("#clinic-liability")
+    expect(box).to_be_visible()
+    expect(box).to_contain_text("You would not be billed for them unless you sign a waiver "
+                                "before the visit; with a waiver you would pay their cash "
+                                "price of $6,300.00")
+    expect(page.locator("#warnings li[data-code=clinic_liability]")).to_have_count(0)
+    assert answer["range"]["low"] == answer["range"]["high"] == "0.00"
+    expect(page.locator("#range")).to_be_hidden()  # "between $0.00 and $0.00" says nothing
+    expect(page.locator("#status")).to_contain_text("$6,300.00 is not billed to you")
+    assert_contrast(page)
+    ratios = page.evaluate(CONTRAST, [".clinic-liability p", ".total dt", ".total dd"])
+    assert ratios and all(ratio >= 4.5 for _selector, ratio in ratios), ratios
+    screenshot(page, tmp_path, "calculator-clinic-liability.png")
+
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.wait_for_timeout(400)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    screenshot(page, tmp_path, "calculator-clinic-liability-phone.png")
+
+    # nothing the clinic bears: no such row, no box
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.get_by_label("Insurer").select_option("medicare-b")
+    expect(page.locator("#calculator")).to_have_attribute("data-plans-for", "medicare-b")
+    expect(page.locator("#calculator")).to_have_attribute("data-plans-ready", "true")
+    page.get_by_label("Treatment", exact=True).select_option("ketamine-iv-6")
+    _sent, response = submit(page)
+    assert response.json()["totals"]["clinic_write_off"] == "0.00"
+    expect(page.locator("#not-billed")).to_have_count(0)
+    expect(page.locator("#clinic-liability")).to_be_hidden()
 
 
 def test_a_medicare_payer_offers_no_split_billing_plan(page, server, tmp_path):

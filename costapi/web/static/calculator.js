@@ -337,6 +337,16 @@ function showFormError(text) {
 
 // ---- the answer -------------------------------------------------------------------------
 
+// What the clinic may not bill the patient (services the plan does not pay for, which the
+// clinic is responsible for unless the patient signs a waiver), in cents; 0 from an API
+// without the figure.
+function notBilled(answer) {
+  return answer.totals.clinic_write_off ? toCents(answer.totals.clinic_write_off) : 0;
+}
+
+// Warnings shown beside the totals rather than under "Things to know".
+const SUMMARY_WARNINGS = ["clinic_liability"];
+
 function totalsRows(answer) {
   const t = answer.totals;
   const rows = [];
@@ -349,6 +359,10 @@ function totalsRows(answer) {
     rows.push(["total", "Your cost after that", t.net_patient_cost]);
   } else {
     rows.push(["total", "You would pay in total", t.net_patient_cost]);
+  }
+  if (notBilled(answer) > 0) {
+    rows.push(["not-billed", "Not billed to you (your plan does not pay for it)",
+      t.clinic_write_off]);
   }
   if (answer.coverage.type === "insurance") {
     rows.push(["self-pay-total", "Without insurance, at the clinic's cash prices",
@@ -376,8 +390,10 @@ function renderTotals(answer) {
 
 function renderRange(answer) {
   const node = $("range");
-  node.hidden = !answer.range;
-  if (answer.range) {
+  // a range of one figure (every length costs the same, e.g. $0.00) says nothing
+  const spread = answer.range && toCents(answer.range.low) !== toCents(answer.range.high);
+  node.hidden = !spread;
+  if (spread) {
     node.textContent = "Some phases can be shorter or longer. Depending on how many visits "
       + `you need, you would pay between ${dollars(answer.range.low)} and `
       + `${dollars(answer.range.high)}.`;
@@ -591,13 +607,27 @@ function renderPhases(answer) {
   }
 }
 
+function otherWarnings(answer) {
+  return answer.warnings.filter((w) => !SUMMARY_WARNINGS.includes(w.code));
+}
+
+// Services the clinic may not bill the patient for: what they pay without a waiver ($0)
+// and with one (the cash price), in the engine's words, right under the totals.
+function renderClinicLiability(answer) {
+  const box = $("clinic-liability");
+  const warnings = answer.warnings.filter((w) => SUMMARY_WARNINGS.includes(w.code));
+  box.hidden = !warnings.length;
+  box.replaceChildren(...warnings.map((w) => el("p", { "data-code": w.code }, w.message)));
+}
+
 function renderWarnings(answer) {
   const list = $("warnings");
   list.replaceChildren();
-  for (const warning of answer.warnings) {
+  const warnings = otherWarnings(answer);
+  for (const warning of warnings) {
     list.append(el("li", { "data-code": warning.code }, warning.message));
   }
-  $("warnings-block").hidden = !answer.warnings.length;
+  $("warnings-block").hidden = !warnings.length;
 }
 
 function render(answer, sent) {
@@ -606,6 +636,7 @@ function render(answer, sent) {
   $("results-notice").textContent = answer.notice.replace(/^This is an estimate[^.]*\.\s*/, "");
   renderTotals(answer);
   renderFirstVisit(answer);
+  renderClinicLiability(answer);
   renderRange(answer);
   renderPrograms(answer, sent);
   renderRecap(answer, sent);
@@ -615,8 +646,12 @@ function render(answer, sent) {
   renderPhases(answer);
   renderWarnings(answer);
   const main = totalsRows(answer).find(([id]) => id === "total");
+  const notes = otherWarnings(answer).length;
+  const spared = notBilled(answer) > 0
+    ? ` ${dollars(answer.totals.clinic_write_off)} is not billed to you: see below the totals.`
+    : "";
   $("status").textContent = `Estimate ready: ${main[1].toLowerCase()} ${dollars(main[2])}.`
-    + (answer.warnings.length ? ` ${answer.warnings.length} things to know below.` : "");
+    + spared + (notes ? ` ${notes} things to know below.` : "");
 }
 
 // ---- talking to the API -----------------------------------------------------------------
