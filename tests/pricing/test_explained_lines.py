@@ -669,3 +669,25 @@ def test_no_contracted_rate_for_covered_lines_only():
         ),
     )
     assert "no_contracted_rate" not in codes(result)
+
+
+def test_no_policy_in_effect_once_per_estimate():
+    # 01-04: 96365's policy 71 ended, J3490's policy 78 starts 01-11: neither in effect;
+    # 01-11: 96365 still none. Two lines, two visits, one warning dated 01-04
+    result = run(
+        plan(weekly(2, INFUSION)),
+        policies(
+            Policy(71, service="96365", effective_to=date(2026, 12, 31)),
+            Policy(78, service="J3490", effective_from=date(2027, 1, 11)),
+        ),
+    )
+    check(
+        result,
+        {
+            "visits.0.lines.1.policy_id": None,
+            "visits.1.lines.1.policy_id": 78,
+            "visits.1.lines.0.policy_id": None,
+            "warnings": ["no_policy_in_effect"],
+            "warning:no_policy_in_effect": {"date": "2027-01-04"},
+        },
+    )
