@@ -208,7 +208,7 @@ class Adjudication:
                 (code, fixed if index is None else ledger.remaining(index, year))
                 for code, index, fixed in self.pricing.program_balances
             )
-            programs = tuple((code, None if amount.is_infinite() else amount)
+            programs = tuple((code, None if amount.is_infinite() else max(amount, ZERO))
                              for code, amount in programs)  # fmt: skip
         return Balances(
             accumulators.deductible_remaining(),

@@ -128,8 +128,9 @@ class BenefitYears:
             maps[name] = merged
         if self.family and family is None:
             family = first.family
-            if family is not None:
-                carried.append("family")
+            if family is not None and (family.deductible is not None
+                                       or family.out_of_pocket_max is not None):
+                carried.append("family")  # an empty family object carries no amount
         return YearTerms(start, amounts, maps, family, tuple(carried))
 
     def check_met(self, path: str) -> None:

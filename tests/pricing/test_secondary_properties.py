@@ -273,7 +273,11 @@ def test_a_secondary_never_raises_what_the_patient_pays(inp):
                                        b.copay, b.coinsurance)  # fmt: skip
     if not coverage.programs:
         for a, b in zip(lines_of(with_it), lines_of(without), strict=True):
-            assert a.patient_pays + a.secondary_pays == b.patient_pays
+            # a Medicaid secondary can move a refused line from the patient to the clinic
+            # (3.2 step 7), never the other way
+            assert (a.patient_pays + a.secondary_pays + a.clinic_write_off
+                    == b.patient_pays + b.clinic_write_off)  # fmt: skip
+            assert a.clinic_write_off >= b.clinic_write_off
 
 
 @SOME
