@@ -87,7 +87,7 @@ def _authorization_required(d: _Draft) -> str:
              f"{long_date(d.date)}.")
     if d.clinic_amount and not d.amount:
         return (f"{start} If it is denied, the clinic may not bill you for them (their cash "
-                f"price is {dollars(d.clinic_amount)}) unless you signed a waiver.")
+                f"price is {dollars(d.clinic_amount)}) unless you sign a waiver before the visit.")
     return f"{start} If it is denied, you would pay the cash price of {dollars(d.amount)} for them."
 
 
