@@ -31,6 +31,7 @@ from .inputs import (
     StandardBenefits,
     SupplementBenefits,
     Tier,
+    VisitChange,
     VisitItem,
     YearAmounts,
 )
@@ -86,6 +87,7 @@ __all__ = [
     "Tier",
     "Totals",
     "Visit",
+    "VisitChange",
     "VisitItem",
     "YearAmounts",
     "as_dict",

@@ -33,6 +33,15 @@ class VisitItem:
 
 
 @dataclass(frozen=True, slots=True)
+class VisitChange:
+    """From session `from_session` (1-based, >= 2) of a phase on, its sessions use `visit`
+    (until the next change): a dose escalation such as 56 mg on day 1, then 84 mg (2)."""
+
+    from_session: int
+    visit: tuple[VisitItem, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class Phase:
     name: str
     kind: str
@@ -43,6 +52,7 @@ class Phase:
     sessions_min: int | None = None
     sessions_max: int | None = None
     starts_after_days: int = 0  # days after the previous phase's span (the first: start_date)
+    visit_changes: tuple[VisitChange, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,6 +69,9 @@ class PhaseOverride:
     interval_days: int | None = None
     per_week: int | None = None
     starts_after_days: int | None = None
+    # each replaces the plan's; a `visit` without `visit_changes` clears the plan's changes
+    visit: tuple[VisitItem, ...] | None = None
+    visit_changes: tuple[VisitChange, ...] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -228,6 +241,8 @@ class Program:
     payer_kinds: tuple[str, ...] = ()
     patient_pays_per_visit: Decimal = ZERO
     annual_max: Decimal | None = None
+    paid_as: str = "point_of_sale"  # or "rebate": paid back to the patient after the claim
+    excluded_states: tuple[str, ...] = ()  # two-letter states where it pays nothing
 
 
 @dataclass(frozen=True, slots=True)
@@ -277,6 +292,7 @@ class Insurance:
     # 3.2 step 7: True waives every reason a waiver can shift, or the reason codes signed for
     waiver_signed: bool | tuple[str, ...] = False
     qmb: bool = False  # a Qualified Medicare Beneficiary (primary kind medicare only)
+    patient_state: str | None = None  # two-letter US state (not PHI): excluded_states, 3.6
 
 
 @dataclass(frozen=True, slots=True)
