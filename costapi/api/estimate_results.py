@@ -6,7 +6,7 @@ from costapi.api.fields import Cents, Timestamp
 MONEY_TOTALS = ("charges", "allowed", "insurance_pays", "secondary_pays", "assistance_pays",
                 "clinic_write_off", "discount",
                 "patient_pays", "deductible", "copay", "coinsurance", "not_covered",
-                "expected_reimbursement", "net_patient_cost")
+                "expected_reimbursement", "expected_rebate", "net_patient_cost")
 
 
 def _money(*names):
@@ -25,7 +25,7 @@ class LineSchema(Schema):
         Cents(required=True) for _ in range(7))
     patient_pays, deductible, copay, coinsurance, not_covered, clinic_write_off = (
         Cents(required=True) for _ in range(6))
-    expected_reimbursement = Cents(required=True)
+    expected_reimbursement, expected_rebate = (Cents(required=True) for _ in range(2))
     allowed_basis = fields.String(allow_none=True, metadata={"enum": [
         "contracted", "percent_of_charge", "charge", "out_of_network_percent", "none", None]})
     covered = fields.Boolean(required=True)
@@ -53,7 +53,7 @@ class VisitSchema(Schema):
     phase = fields.String(required=True)
     patient_pays = Cents(required=True)
     secondary_pays = Cents(required=True)
-    clinic_write_off = Cents(required=True)
+    clinic_write_off, expected_rebate = (Cents(required=True) for _ in range(2))
     net_patient_cost = Cents(required=True)
     balances = fields.Nested(BalancesSchema, allow_none=True, metadata={
         "description": "The primary's running figures after the visit; null for self-pay"})
@@ -66,15 +66,16 @@ class PhaseSummarySchema(Schema):
     sessions = fields.Integer(required=True)
     first_date = fields.Date(allow_none=True)
     last_date = fields.Date(allow_none=True)
-    patient_pays, insurance_pays, secondary_pays, clinic_write_off, net_patient_cost = (
+    patient_pays, insurance_pays, secondary_pays, clinic_write_off, expected_rebate = (
         Cents(required=True) for _ in range(5))
+    net_patient_cost = Cents(required=True)
 
 
 class MonthSchema(Schema):
     month = fields.String(required=True, metadata={"example": "2027-01"})
     visits = fields.Integer(required=True)
-    patient_pays, secondary_pays, clinic_write_off, net_patient_cost = (
-        Cents(required=True) for _ in range(4))
+    patient_pays, secondary_pays, clinic_write_off, expected_rebate, net_patient_cost = (
+        Cents(required=True) for _ in range(5))
 
 
 class PlanYearSchema(Schema):
@@ -83,7 +84,7 @@ class PlanYearSchema(Schema):
     visits = fields.Integer(required=True)
     patient_pays, insurance_pays, secondary_pays, clinic_write_off, deductible, copay = (
         Cents(required=True) for _ in range(6))
-    coinsurance, net_patient_cost = (Cents(required=True) for _ in range(2))
+    coinsurance, expected_rebate, net_patient_cost = (Cents(required=True) for _ in range(3))
 
 
 class WarningSchema(Schema):

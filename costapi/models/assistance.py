@@ -17,3 +17,5 @@ class Program(Versioned, Base):
     payer_kinds: Mapped[list] = mapped_column(JSON, default=list)
     patient_pays_per_visit: Mapped[Decimal] = mapped_column(Numeric(14, 2))
     annual_max: Mapped[Decimal | None] = mapped_column(Numeric(14, 2))
+    paid_as: Mapped[str] = mapped_column(String(20), default="point_of_sale")
+    excluded_states: Mapped[list] = mapped_column(JSON, default=list)

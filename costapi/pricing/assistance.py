@@ -22,6 +22,12 @@ class ProgramTerms:
     patient_pays_per_visit: Decimal
     annual_max: Decimal
     used_before: Decimal
+    rebate: bool = False  # paid_as rebate: reported as expected_rebate, never seen by the plan
+
+
+def state_refuses(program, state: str | None) -> bool:
+    """A program with excluded_states pays nothing for a patient living in one (3.6)."""
+    return state is not None and state in program.excluded_states
 
 
 def payer_kinds(insurance: Insurance) -> set[str]:
@@ -53,7 +59,17 @@ def usable_programs(insurance: Insurance, notices: Notices) -> tuple[ProgramTerm
                 program.code,
                 detail=f"The {program.name} does not apply to {plans}.",
             )
+        elif state_refuses(program, insurance.patient_state):
+            notices.add(
+                "assistance_not_applicable",
+                program.code,
+                detail=f"The {program.name} is not available to patients living in "
+                       f"{insurance.patient_state}.",
+            )  # fmt: skip
         else:
+            if program.excluded_states and insurance.patient_state is None:
+                notices.add("assistance_state_unverified", program.code,
+                            detail=(program.name, program.excluded_states))  # fmt: skip
             usable.append(
                 ProgramTerms(
                     code=program.code,
@@ -63,6 +79,7 @@ def usable_programs(insurance: Insurance, notices: Notices) -> tuple[ProgramTerm
                     patient_pays_per_visit=optional_cents(program.patient_pays_per_visit, ZERO),
                     annual_max=optional_cents(program.annual_max, UNLIMITED),
                     used_before=optional_cents(insurance.programs_used.get(program.code), ZERO),
+                    rebate=program.paid_as == "rebate",
                 )
             )
     return tuple(usable)
@@ -91,12 +108,15 @@ def apply_programs(
     day: date,
     notices: Notices,
 ) -> tuple[Decimal, list[LineDraft]]:
-    """Each program, in request order, pays min(patient share on its covered lines -
-    patient_pays_per_visit, its remaining balance this calendar year), never below
-    0, taken off the patient's payment for those lines in line order.
+    """Each program, in request order, pays min(what the patient still owes on its covered
+    lines - patient_pays_per_visit, its remaining balance this calendar year), never below
+    0, taken off the patient's payment for those lines in line order. A rebate program
+    (paid_as rebate) leaves patient_pays as it is and reports its share as expected_rebate;
+    what the patient still owes is patient_pays less the rebates already expected.
 
-    Returns the visit's total program share and the lines of the programs that
-    paid (their deductible parts bound what an accumulator program takes back).
+    Returns the visit's point-of-sale program share and the lines of the point-of-sale
+    programs that paid (their deductible parts bound what an accumulator program takes
+    back; the plan never sees a rebate).
     """
     total = ZERO
     paid_for: list[LineDraft] = []
@@ -108,7 +128,8 @@ def apply_programs(
         ]  # fmt: skip
         if not own:
             continue
-        wanted = sum([line.patient_pays for line in own], ZERO) - program.patient_pays_per_visit
+        owed = sum([line.patient_pays - line.expected_rebate for line in own], ZERO)
+        wanted = owed - program.patient_pays_per_visit
         if wanted <= 0:
             continue
         share = ledger.remaining(index, year)
@@ -126,10 +147,18 @@ def apply_programs(
         else:
             share = wanted
         ledger.record(index, year, share)
+        if program.rebate:
+            for line in own:
+                take = min(line.patient_pays - line.expected_rebate, share)
+                line.expected_rebate += take
+                share -= take
+                if not share:
+                    break
+            continue
         total += share
         paid_for.extend(line for line in own if line not in paid_for)
         for line in own:
-            take = min(line.patient_pays, share)
+            take = min(line.patient_pays - line.expected_rebate, share)
             line.patient_pays -= take
             line.assistance_pays += take
             share -= take

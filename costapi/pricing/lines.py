@@ -19,7 +19,8 @@ PATIENT, CLINIC = "patient", "clinic"  # who is liable for a line that is not co
 # __init__ sets every field through object.__setattr__ (docs/engine.md).
 DEFAULTS = dict.fromkeys(
     ("allowed", "insurance_pays", "secondary_pays", "assistance_pays", "discount", "deductible",
-     "copay", "coinsurance", "not_covered", "clinic_write_off", "expected_reimbursement"), ZERO,
+     "copay", "coinsurance", "not_covered", "clinic_write_off", "expected_reimbursement",
+     "expected_rebate"), ZERO,
 ) | dict.fromkeys(("allowed_basis", "reason", "reason_detail", "liability",
                    "prior_authorization", "policy_id", "rate_id"))  # fmt: skip
 LineDraft = make_dataclass(

@@ -108,6 +108,14 @@ def _clinic_liability(d: _Draft) -> str:
     )
 
 
+def _state_unverified(d: _Draft) -> str:
+    name, states = d.detail
+    return (
+        f"The {name} is not available in {_in_words(list(states))}; this estimate applies it "
+        "because your state was not given."
+    )
+
+
 def _no_policy_in_effect(d: _Draft) -> str:
     return (
         f"The clinic has no coverage rule of your plan in effect on {long_date(d.date)} for "
@@ -310,6 +318,7 @@ MESSAGES = {
     "discount_available": _discount_available,
     "next_year_benefits_assumed": _next_year_assumed,
     "clinic_liability": _clinic_liability,
+    "assistance_state_unverified": _state_unverified,
     "no_policy_in_effect": _no_policy_in_effect,
     "no_contracted_rate": _no_contracted_rate,
     "medicaid_crossover": _medicaid_crossover,

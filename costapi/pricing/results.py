@@ -28,6 +28,7 @@ class Line:
     not_covered: Decimal
     clinic_write_off: Decimal  # what the clinic may not bill the patient (3.2 step 7)
     expected_reimbursement: Decimal
+    expected_rebate: Decimal  # a rebate program pays the patient back after the claim (3.6)
     covered: bool
     reason: str | None
     reason_detail: str | None
@@ -38,13 +39,13 @@ class Line:
 
     @property
     def net_patient_cost(self) -> Decimal:
-        return self.patient_pays - self.expected_reimbursement
+        return self.patient_pays - self.expected_reimbursement - self.expected_rebate
 
 
 LINE_AMOUNTS = (
     "charge", "allowed", "insurance_pays", "secondary_pays", "assistance_pays", "discount",
     "patient_pays", "deductible", "copay", "coinsurance", "not_covered", "clinic_write_off",
-    "expected_reimbursement",
+    "expected_reimbursement", "expected_rebate",
 )  # fmt: skip
 """A Line's money fields, which the roll-ups add up (Totals calls the sum of charge charges)."""
 
@@ -67,6 +68,7 @@ class Visit:
     patient_pays: Decimal
     secondary_pays: Decimal
     clinic_write_off: Decimal
+    expected_rebate: Decimal
     net_patient_cost: Decimal
     lines: tuple[Line, ...]
     balances: Balances | None = None  # None: self-pay, or no cost sharing (out of network)
@@ -83,6 +85,7 @@ class PhaseSummary:
     insurance_pays: Decimal
     secondary_pays: Decimal
     clinic_write_off: Decimal
+    expected_rebate: Decimal
     net_patient_cost: Decimal
 
 
@@ -96,6 +99,7 @@ class MonthSummary:
     patient_pays: Decimal
     secondary_pays: Decimal
     clinic_write_off: Decimal
+    expected_rebate: Decimal
     net_patient_cost: Decimal
     by_kind: tuple[tuple[str, Decimal], ...] = ()
 
@@ -109,6 +113,7 @@ class PlanYearSummary:
     insurance_pays: Decimal
     secondary_pays: Decimal
     clinic_write_off: Decimal
+    expected_rebate: Decimal
     deductible: Decimal
     copay: Decimal
     coinsurance: Decimal
@@ -130,6 +135,7 @@ class Totals:
     not_covered: Decimal
     clinic_write_off: Decimal
     expected_reimbursement: Decimal
+    expected_rebate: Decimal
     net_patient_cost: Decimal
 
 

@@ -22,9 +22,11 @@ from .results import (
 from .schedule import ScheduledPhase
 
 NET = "net_patient_cost"
-PHASE_AMOUNTS = ("patient_pays", "insurance_pays", "secondary_pays", "clinic_write_off")
-MONTH_AMOUNTS = ("patient_pays", "secondary_pays", "clinic_write_off")
+PHASE_AMOUNTS = ("patient_pays", "insurance_pays", "secondary_pays", "clinic_write_off",
+                 "expected_rebate")
+MONTH_AMOUNTS = ("patient_pays", "secondary_pays", "clinic_write_off", "expected_rebate")
 PLAN_YEAR_AMOUNTS = ("patient_pays", "insurance_pays", "secondary_pays", "clinic_write_off",
+                     "expected_rebate",
                      "deductible", "copay", "coinsurance")
 line_amounts = attrgetter(*LINE_AMOUNTS)
 
@@ -44,7 +46,7 @@ def net_patient_cost(visits: list[VisitDraft]) -> Decimal:
     total = ZERO
     for visit in visits:
         for line in visit.lines:
-            total += line.patient_pays - line.expected_reimbursement
+            total += line.patient_pays - line.expected_reimbursement - line.expected_rebate
     return total
 
 
@@ -56,6 +58,7 @@ def summarize(
     columns = Columns(lines, [len(draft.lines) for draft in drafts])
     running = columns.running
     patient, expected = running["patient_pays"], running["expected_reimbursement"]
+    rebate = running["expected_rebate"]
     secondary, write_off = running["secondary_pays"], running["clinic_write_off"]
     visits = []
     for draft, (first, last) in zip(drafts, pairwise(columns.starts), strict=True):
@@ -67,7 +70,9 @@ def summarize(
                 patient_pays=paid,
                 secondary_pays=secondary[last] - secondary[first],
                 clinic_write_off=write_off[last] - write_off[first],
-                net_patient_cost=paid - (expected[last] - expected[first]),
+                expected_rebate=rebate[last] - rebate[first],
+                net_patient_cost=paid - (expected[last] - expected[first])
+                - (rebate[last] - rebate[first]),
                 lines=tuple(lines[first:last]),
                 balances=draft.balances,
             )
@@ -107,7 +112,9 @@ class Columns:
         running = self.running
         sums = {name: running[name][last] - running[name][first] for name in names}
         patient, expected = running["patient_pays"], running["expected_reimbursement"]
-        sums[NET] = (patient[last] - patient[first]) - (expected[last] - expected[first])
+        rebate = running["expected_rebate"]
+        sums[NET] = ((patient[last] - patient[first]) - (expected[last] - expected[first])
+                     - (rebate[last] - rebate[first]))
         return sums
 
 

@@ -14,7 +14,7 @@ from .results import Estimate, Notice
 STAFF_EXCLUDED = {"by_kind", "programs", "lines", "balances"}
 PUBLIC_TOTALS = ("patient_pays", "assistance_pays", "deductible", "copay", "coinsurance",
                  "not_covered", "clinic_write_off", "expected_reimbursement",
-                 "net_patient_cost")
+                 "expected_rebate", "net_patient_cost")
 PUBLIC_PHASE = ("name", "kind", "sessions", "first_date", "last_date", "patient_pays",
                 "net_patient_cost")
 PUBLIC_MONTH = ("month", "visits", "patient_pays", "net_patient_cost", "by_kind")

@@ -20,6 +20,13 @@ PAYER_KINDS = ("commercial", "medicare", "medicare_advantage", "medicaid", "medi
 PHASE_KINDS = ("intake", "induction", "maintenance", "follow_up")
 AUTHORIZATION_STATES = ("approved", "pending", "denied", "not_requested")
 NETWORKS = ("in", "out")
+PROGRAM_PAYMENTS = ("point_of_sale", "rebate")  # how a program pays (3.6: paid_as)
+US_STATES = (
+    "AL", "AK", "AZ", "AR", "CA", "CO", "CT", "DE", "DC", "FL", "GA", "HI", "ID", "IL", "IN",
+    "IA", "KS", "KY", "LA", "ME", "MD", "MA", "MI", "MN", "MS", "MO", "MT", "NE", "NV", "NH",
+    "NJ", "NM", "NY", "NC", "ND", "OH", "OK", "OR", "PA", "RI", "SC", "SD", "TN", "TX", "UT",
+    "VT", "VA", "WA", "WV", "WI", "WY",
+)  # the 50 states and DC (coverage.patient_state, a program's excluded_states)
 COVERAGE_TYPES = ("insurance", "self_pay")
 
 MODALITY_NAMES = {

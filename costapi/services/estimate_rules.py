@@ -217,6 +217,7 @@ def engine_input(request, rules, benefits=None, secondary_benefits=None):
             prior_authorization_through=coverage.get("prior_authorization_through"),
             programs=tuple(rule.value for rule in rules.programs),
             programs_used=dict(coverage.get("programs_used") or {}),
+            patient_state=coverage.get("patient_state"),
             available_programs=rules.available_programs,
             secondary=to_engine.secondary_input(secondary, rules.secondary_payer.value,
                                                 secondary_benefits) if secondary else None,

@@ -1,5 +1,6 @@
 """The public calculator's answer where the clinic, not the patient, would bear a cost
 (domain.md 3.2 step 7), and the data-gap warnings (3.2 step 8), in patient wording."""
+import dataclasses
 from datetime import date
 from decimal import Decimal
 
@@ -85,7 +86,7 @@ def notice(code, **fields):
 
 
 def empty_estimate():
-    totals = results.Totals(*([0] * 14))
+    totals = results.Totals(*([0] * len(dataclasses.fields(results.Totals))))
     return results.Estimate("plan", None, "USD", totals, None, (), (), (), (), (),
                             results.DataVersions((), ()), 0)
 
@@ -118,8 +119,10 @@ def test_a_reason_no_waiver_shifts_says_so():
                 clinic_write_off=Decimal("150.00"), allowed_basis=None, covered=False,
                 reason="visit_limit", reason_detail=None, liability="clinic",
                 prior_authorization=None, policy_id=1, rate_id=None)
-    visit = results.Visit(date(2027, 5, 3), "maintenance", Decimal(0), Decimal(0),
-                          Decimal("150.00"), Decimal(0), (results.Line(**line),))
+    visit = results.Visit(date(2027, 5, 3), "maintenance", patient_pays=Decimal(0),
+                          secondary_pays=Decimal(0), clinic_write_off=Decimal("150.00"),
+                          expected_rebate=Decimal(0), net_patient_cost=Decimal(0),
+                          lines=(results.Line(**line),))
     estimate = empty_estimate()
     estimate = results.Estimate(*[getattr(estimate, f) for f in (
         "plan", "start_date", "currency", "totals", "range", "phases", "months",

@@ -101,22 +101,22 @@ def test_as_dict_keys_follow_api_md():
     assert set(data["totals"]) == {
         "charges", "allowed", "insurance_pays", "secondary_pays", "assistance_pays", "discount",
         "patient_pays", "deductible", "copay", "coinsurance", "not_covered", "clinic_write_off",
-        "expected_reimbursement", "net_patient_cost",
+        "expected_reimbursement", "expected_rebate", "net_patient_cost",
     }  # fmt: skip
     assert set(data["visits"][0]["lines"][0]) == {
         "service", "description", "units", "charge", "cash", "allowed", "allowed_basis",
         "insurance_pays", "secondary_pays", "assistance_pays", "discount", "patient_pays",
         "deductible", "copay", "coinsurance", "not_covered", "clinic_write_off",
-        "expected_reimbursement", "covered", "reason", "reason_detail", "liability",
-        "prior_authorization", "policy_id", "rate_id",
+        "expected_reimbursement", "expected_rebate", "covered", "reason", "reason_detail",
+        "liability", "prior_authorization", "policy_id", "rate_id",
     }  # fmt: skip
     assert {"date", "phase", "patient_pays", "clinic_write_off", "balances", "lines"} <= set(
         data["visits"][0])
     assert {"name", "kind", "sessions", "first_date", "last_date", "patient_pays",
-            "insurance_pays", "secondary_pays", "clinic_write_off",
+            "insurance_pays", "secondary_pays", "clinic_write_off", "expected_rebate",
             "net_patient_cost"} == set(data["phases"][0])  # fmt: skip
     assert {"month", "visits", "patient_pays", "secondary_pays", "clinic_write_off",
-            "net_patient_cost"} == set(data["months"][0])  # fmt: skip
+            "expected_rebate", "net_patient_cost"} == set(data["months"][0])  # fmt: skip
     assert {"start", "end", "visits", "patient_pays", "insurance_pays", "secondary_pays",
             "deductible", "copay", "coinsurance"} <= set(data["plan_years"][0])  # fmt: skip
     assert data["data_versions"] == {"policies": [], "rates": [], "calendar": None}  # none stored
