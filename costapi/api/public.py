@@ -24,7 +24,7 @@ from costapi.pricing.serialize import (
     PUBLIC_PLAN_YEAR,
     PUBLIC_TOTALS,
 )
-from costapi.pricing.vocabulary import COVERAGE_LABELS, MODALITIES, PAYER_KINDS
+from costapi.pricing.vocabulary import COVERAGE_LABELS, MODALITIES, PAYER_KINDS, US_STATES
 from costapi.services import estimates, public
 from costapi.services.request_rules import START_DATE_MESSAGE, met_over_total, start_date_fits
 
@@ -92,6 +92,10 @@ class PublicEstimateRequestSchema(Schema):
                            "what an assistance program pays): yes prices with it; no, or "
                            "absent, without it; unknown prices without it and answers "
                            "with_accumulator too."})
+    patient_state = fields.String(
+        allow_none=True, validate=validate.OneOf(US_STATES, error="A two-letter US state."),
+        metadata={"description": "Where the patient lives (optional, not PHI): some "
+                                 "assistance programs are not available in every state."})
 
     @validates_schema(skip_on_field_errors=False)  # every bad field in one answer
     def coverage_fields(self, data, **kwargs):

@@ -271,6 +271,8 @@ def full_request(data):
     request["coverage"] = {"type": "insurance", "payer": data["payer"],
                            "network": data.get("network", "in"),
                            "benefits": _benefits(data), "programs": _program_codes()}
+    if data.get("patient_state"):
+        request["coverage"]["patient_state"] = data["patient_state"]
     rules = load_rules(request)
     services = {code: rule.value for code, rule in rules.services.items()}
     paying = plan_programs([rule.value for rule in rules.programs], rules.plan.value, services)

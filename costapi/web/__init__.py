@@ -4,6 +4,7 @@ from pathlib import Path
 from flask import Blueprint, current_app, make_response, render_template, send_from_directory
 
 from costapi.api.access import PUBLIC, allow
+from costapi.pricing.vocabulary import US_STATES
 
 STATIC = Path(__file__).resolve().parent / "static"
 
@@ -21,7 +22,7 @@ def _frame_ancestors():
 def calculator():
     """The patient-facing cost calculator"""
     response = make_response(render_template(
-        "calculator.html", clinic=current_app.config.get("CLINIC_NAME", ""),
+        "calculator.html", states=US_STATES, clinic=current_app.config.get("CLINIC_NAME", ""),
         clinic_phone=current_app.config.get("CLINIC_PHONE", "")))
     response.headers["Content-Security-Policy"] = (
         "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "

@@ -133,3 +133,15 @@ def test_a_reason_no_waiver_shifts_says_so():
         "Your plan would not pay for some of these services (they are over your plan's visit "
         "limit). You would not be billed for them: the clinic is responsible for their cash "
         "price of $150.00, even if you sign a waiver.")
+
+
+def test_patient_state_is_checked_and_only_with_insurance(client):
+    bad = client.post(ESTIMATE, json={**insured("acme-ppo"), "patient_state": "XX"})
+    assert bad.status_code == 422 and set(bad.json["errors"]["json"]) == {"patient_state"}
+    self_pay = {"plan": "ketamine-iv-6", "start_date": "2027-01-04", "coverage": "self_pay",
+                "patient_state": "NY"}
+    refused = client.post(ESTIMATE, json=self_pay)
+    assert refused.status_code == 422 and set(refused.json["errors"]["json"]) == {
+        "patient_state"}
+    assert client.post(ESTIMATE, json={**insured("acme-ppo"), "patient_state": "NY"}
+                       ).status_code == 200

@@ -384,7 +384,8 @@ def test_program_figures_equal_the_staff_estimate(page, server, tmp_path):
              for row in page.locator("#recap-list > div").all()}
     assert recap == {
         "plan": answer["plan_name"], "start_date": "Jan 4, 2027", "coverage": "With insurance",
-        "payer": "Acme Health PPO", "network": "In network", "deductible": "$1,500.00",
+        "payer": "Acme Health PPO", "network": "In network", "patient_state": "Not given",
+        "deductible": "$1,500.00",
         "deductible_met": "$0.00", "coinsurance": "20 %", "copay": "$30.00",
         "out_of_pocket_max": "$5,000.00", "out_of_pocket_met": "$0.00",
         "plan_year_start": "Jan 1, 2027 (you left it empty)"}
@@ -418,6 +419,17 @@ def test_program_figures_equal_the_staff_estimate(page, server, tmp_path):
     expect(page.locator("#without-programs")).to_have_text(
         dollars(without["totals"]["net_patient_cost"]))
     expect(page.locator("#accumulator-note")).to_be_hidden()
+
+
+def test_the_state_is_sent_and_shown_when_chosen(page, server, tmp_path):
+    page.set_viewport_size({"width": 1280, "height": 900})
+    open_calculator(page, server)
+    fill_acme(page, "20")
+    page.select_option("#patient_state", "NY")
+    sent, response = submit(page)
+    assert sent["patient_state"] == "NY" and response.status == 200
+    expect(page.locator("#recap-list [data-field=patient_state] dd")).to_have_text("NY")
+    screenshot(page, tmp_path, "calculator-state.png")
 
 
 def test_services_the_clinic_may_not_bill_are_said_plainly(page, server, tmp_path):

@@ -221,6 +221,7 @@ export function requestFromForm() {
   if (data.plan_year_start.value) body.plan_year_start = data.plan_year_start.value;
   const accumulator = data.copay_accumulator.value;
   if (accumulator) body.copay_accumulator = accumulator;
+  if (data.patient_state.value) body.patient_state = data.patient_state.value;
   return body;
 }
 
@@ -459,6 +460,7 @@ function renderRecap(answer, sent) {
     rows.push(["payer", "Insurer", payer ? payer.name : sent.payer]);
     rows.push(["network", "Network", answer.coverage.network === "out" ? "Out of network"
       : "In network"]);
+    rows.push(["patient_state", "State", sent.patient_state || NOT_GIVEN]);
     rows.push(["deductible", "Deductible", typedMoney(sent.deductible)]);
     rows.push(["deductible_met", "Deductible already met", typedMoney(sent.deductible_met)]);
     rows.push(["coinsurance", "Coinsurance", sent.coinsurance === undefined ? NOT_GIVEN
