@@ -158,7 +158,8 @@ def _field(name: str) -> Callable[[dict], Decimal]:
 
 
 def _net(line: dict) -> Decimal:
-    return money(line["patient_pays"]) - money(line["expected_reimbursement"])
+    return (money(line["patient_pays"]) - money(line["expected_reimbursement"])
+            - amount(line, "expected_rebate"))
 
 
 CASH_PRICE = Column("Cash price", "cash", "not_covered", _field("not_covered"))
@@ -187,6 +188,8 @@ REIMBURSEMENT = Column(
     "expected_reimbursement",
     _field("expected_reimbursement"),
 )
+REBATE = Column("Expected rebate", "expected_rebate", "expected_rebate",
+                lambda line: amount(line, "expected_rebate"))
 NET_COST = Column("Your net cost", "net_cost", "net_patient_cost", _net)
 
 
@@ -212,6 +215,8 @@ def columns_for(estimate: dict, coverage_type: str) -> tuple[Column, ...]:
         payers.append(SECONDARY_PAYS)
     if _any(estimate, ASSISTANCE_PAYS):
         payers.append(ASSISTANCE_PAYS)
+    if _any(estimate, REBATE):  # paid at the visit, then back from a program after the claim
+        return (CHARGE, WRITE_OFF, ALLOWED, *payers, YOU_PAY_CLINIC, REBATE, NET_COST)
     return (CHARGE, WRITE_OFF, ALLOWED, *payers, YOU_PAY)
 
 

@@ -599,6 +599,33 @@ MEDICARE_WITH_PLAN_N = pricing.Insurance(
 )
 
 
+WITH_REBATE = pricing.Insurance(
+    ACME, "in", BENEFITS, ("F33.2",),
+    programs=(pricing.Program("session", "Treatment session program", services=("99214",),
+                              paid_as="rebate", annual_max=Decimal("1000.00")),),
+    patient_state="NY",
+)
+
+
+def test_gfe_with_a_rebate_shows_what_comes_back():
+    """A rebate program pays the 99214 copay ($30 a visit, BENEFITS) back after the claim:
+    the patient pays it at the visit, the net cost is lower by the rebate."""
+    estimate = engine_estimate(WITH_REBATE)
+    items = itemized_list(estimate, "insurance", SPRAVATO["service_descriptions"])
+    assert [c.key for c in items.columns][-3:] == ["you_pay", "expected_rebate", "net_cost"]
+    # J0013 allowed round(846.91 x 0.80) 677.53, 99417 80.00. OOP met: visit 1 677.53 + 30
+    # + 80 = 787.53; visit 2 677.53 + 30 + 64.94 + round(15.06 x 0.2) 3.01 = 775.48; then
+    # 135.51 + 30 + 16 = 181.51 a visit: after visit 20 4830.19, visit 21 leaves 169.81 -
+    # 135.51 = 34.30, still enough for its 30 copay; from visit 22 the OOP maximum is met.
+    assert items.total("expected_rebate") == Decimal("630.00")  # 21 visits x 30 copay
+    assert items.total_due == Decimal(estimate["totals"]["net_patient_cost"])
+    assert_rows_add_up(items)
+    html = words(render_html(make_gfe(estimate, coverage_type="insurance",
+                                      payer_name="Acme PPO", **SPRAVATO)))
+    assert ("Allowed amount = Insurance pays + You pay the clinic; You pay the clinic &minus; "
+            "Expected rebate = Your net cost.") in html
+
+
 def test_gfe_with_a_secondary_shows_what_it_pays():
     """Medicare + Plan N: Medicare allows 40% of the charge; the patient keeps the Part B
     deductible and a $20 copay a visit, Plan N pays the rest of the coinsurance."""
@@ -844,7 +871,12 @@ def assert_rows_add_up(items):
     rows = [amounts(items, row) for phase in items.phases for row in phase.rows]
     rows.append(dict(zip(keys, items.totals, strict=True)))
     for row in rows:
-        if "allowed" in row:  # in network
+        if "allowed" in row and "expected_rebate" in row:  # in network, with a rebate
+            payers = [row[k] for k in keys[3:-2]]
+            assert keys[-3:] == ["you_pay", "expected_rebate", "net_cost"]
+            assert row["charge"] - row["write_off"] == row["allowed"] == sum(payers), row
+            assert row["you_pay"] - row["expected_rebate"] == row["net_cost"], row
+        elif "allowed" in row:  # in network
             payers = [row[k] for k in keys[3:]]
             assert keys[:3] == ["charge", "write_off", "allowed"] and keys[-1] == "you_pay"
             assert row["charge"] - row["write_off"] == row["allowed"] == sum(payers), row
@@ -1074,6 +1106,10 @@ RENDERED = {
         **SPRAVATO,
     ),
     "self-pay-24-sessions": lambda: make_gfe(engine_estimate(pricing.SelfPay()), **SPRAVATO),
+    "rebate-24-sessions": lambda: make_gfe(
+        engine_estimate(WITH_REBATE), coverage_type="insurance", payer_name="Acme PPO",
+        **SPRAVATO,
+    ),
     "medicare-plan-n-24-sessions": lambda: make_gfe(
         engine_estimate(MEDICARE_WITH_PLAN_N), coverage_type="insurance",
         payer_name="Original Medicare Part B", **SPRAVATO,
