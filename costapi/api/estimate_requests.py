@@ -3,6 +3,7 @@ from marshmallow import Schema, ValidationError, fields, validate, validates_sch
 
 from costapi.api.fields import ByName, Code, Flag, Fraction, Money, Pattern
 from costapi.api.payers import DIAGNOSIS_PATTERN
+from costapi.api.plans import VisitItemSchema, increasing_changes, visit_changes_field
 from costapi.pricing.inputs import SECONDARY_METHODS, Copay
 from costapi.pricing.money import decimal_text
 from costapi.pricing.vocabulary import AUTHORIZATION_STATES, CATEGORIES, COVERAGE_TYPES, NETWORKS
@@ -30,9 +31,15 @@ class PhaseOverrideSchema(Schema):
     interval_days = fields.Integer(strict=True, validate=validate.Range(1, 365))
     per_week = fields.Integer(strict=True, validate=validate.Range(1, 7))
     starts_after_days = fields.Integer(strict=True, validate=validate.Range(0, 180))
+    visit = fields.List(
+        fields.Nested(VisitItemSchema), validate=validate.Length(1, 20),
+        metadata={"description": "Replaces the plan's visit (and, without visit_changes, "
+                                 "clears the plan's visit changes)."})
+    visit_changes = visit_changes_field()
 
     @validates_schema
     def one_cadence(self, data, **kwargs):
+        increasing_changes(data.get("visit_changes"))
         if "interval_days" in data and "per_week" in data:
             raise ValidationError("Give interval_days or per_week, not both.", "per_week")
 

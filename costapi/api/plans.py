@@ -17,6 +17,36 @@ class VisitItemSchema(Schema):
     units = fields.Integer(required=True, validate=validate.Range(1, 10000), strict=True)
 
 
+class VisitChangeSchema(Schema):
+    from_session = fields.Integer(
+        required=True, validate=validate.Range(2, 366), strict=True,
+        metadata={"description": "The 1-based session of the phase from which `visit` "
+                                 "applies (until the next change)."})
+    visit = fields.List(
+        fields.Nested(VisitItemSchema), required=True, validate=validate.Length(1, 20)
+    )
+
+
+def increasing_changes(changes):
+    """visit_changes' from_session strictly increase (domain 2): a 422 naming the item."""
+    previous = None
+    for i, change in enumerate(changes or ()):
+        start = change["from_session"]
+        if previous is not None and start <= previous:
+            raise ValidationError({str(i): {"from_session": [
+                f"from_session must be above the previous change's ({previous})."]}},
+                "visit_changes")
+        previous = start
+
+
+def visit_changes_field():
+    return fields.List(
+        fields.Nested(VisitChangeSchema), validate=validate.Length(0, 20),
+        metadata={"description": "Sessions from `from_session` on use another visit (a dose "
+                                 "escalation: 56 mg on session 1, 84 mg from session 2); "
+                                 "a change past the last session is unused."})
+
+
 class PhaseSchema(Schema):
     name = fields.String(required=True, validate=Pattern(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$"))
     kind = fields.String(required=True, validate=validate.OneOf(PHASE_KINDS))
@@ -32,9 +62,11 @@ class PhaseSchema(Schema):
     visit = fields.List(
         fields.Nested(VisitItemSchema), required=True, validate=validate.Length(1, 20)
     )
+    visit_changes = visit_changes_field()
 
     @validates_schema
     def one_cadence_and_bounds(self, data, **kwargs):
+        increasing_changes(data.get("visit_changes"))
         if (data.get("interval_days") is None) == (data.get("per_week") is None):
             raise ValidationError(
                 "A phase has exactly one cadence: interval_days or per_week.", "interval_days"

@@ -86,8 +86,8 @@ class InsuredPricing(Pricing):
              - optional_cents(insurance.programs_used.get(program.code), ZERO))
             for program in insurance.programs
         )  # fmt: skip
-        self.lines = insured_lines(phases, inp.services, inp.plan.modality, insurance,
-                                   self.programs)  # fmt: skip
+        self.lines, self.changes = insured_lines(phases, inp.services, inp.plan.modality,
+                                                 insurance, self.programs)  # fmt: skip
         self.last_pass = None  # (drafts, Adjudication) of the latest price(), for extend()
         self.inp, self.phases = inp, phases
         self.candidates = ()
@@ -157,6 +157,7 @@ class Adjudication:
         self.terms = None  # its YearTerms
         self.visit_counts: dict[int, int] = {}
         self.secondary = None if pricing.secondary is None else pricing.secondary.start()
+        self.sessions: dict[str, int] = {}  # sessions so far per phase with visit changes
 
     def visit(self, day: date, phase: str) -> VisitDraft:
         clock = self.clock
@@ -174,7 +175,11 @@ class Adjudication:
                           for category, rate in maps["coinsurance_by_category"].items()}
             self.coinsurance = Decimal(self.terms.get("coinsurance") or 0)
         pricing = self.pricing
-        terms = pricing.lines[phase]
+        if phase in pricing.changes:  # the session's own visit (2)
+            session = self.sessions[phase] = self.sessions.get(phase, 0) + 1
+            terms = pricing.session_lines(phase, session)
+        else:
+            terms = pricing.lines[phase]
         lines = self._lines(day, terms)
         if self.secondary is not None:
             self.secondary.pay(day, lines, terms, self.notices)

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from .errors import PricingError
-from .inputs import Calendar, Phase, PhaseOverride, Plan, Service, VisitItem
+from .inputs import Calendar, Phase, PhaseOverride, Plan, Service, VisitChange, VisitItem
 
 MAX_DAYS = 365
 MAX_GAP_DAYS = 180
@@ -23,6 +23,7 @@ class PlannedPhase:
 
     `shortest`/`longest` are the session counts of an open phase (one with
     sessions_min or sessions_max) for the range; None when the phase is closed.
+    `visit_changes`: from which session (1-based) on another visit applies (2).
     """
 
     name: str
@@ -34,6 +35,7 @@ class PlannedPhase:
     shortest: int | None
     longest: int | None
     starts_after_days: int = 0
+    visit_changes: tuple[VisitChange, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,7 +91,13 @@ def _planned(
     field = f"phases.{phase.name}"
     sessions, interval_days, per_week = phase.sessions, phase.interval_days, phase.per_week
     starts_after_days = phase.starts_after_days
+    visit, changes = phase.visit, phase.visit_changes
+    visit_field = field  # where an unknown service of the plan's own visit is named
     if override is not None:
+        if override.visit is not None:  # replaces the plan's visit and clears its changes
+            visit, changes, visit_field = override.visit, (), f"{field}.visit"
+        if override.visit_changes is not None:
+            changes = override.visit_changes
         if override.starts_after_days is not None:
             starts_after_days = override.starts_after_days
         if override.interval_days is not None and override.per_week is not None:
@@ -110,18 +118,43 @@ def _planned(
         raise PricingError(field, "per_week must be from 1 to 7")
     if not 0 <= starts_after_days <= MAX_GAP_DAYS:
         raise PricingError(field, f"starts_after_days must be from 0 to {MAX_GAP_DAYS}")
-    for item in phase.visit:
+    for j, item in enumerate(visit):
         if item.service not in services:
-            raise PricingError(field, f"service {item.service!r} is not in the catalog")
+            where = visit_field if visit_field == field else f"{visit_field}.{j}.service"
+            raise PricingError(where, f"service {item.service!r} is not in the catalog")
+    _check_changes(field, changes, services)
     shortest = longest = None
     if phase.sessions_min is not None or phase.sessions_max is not None:
         low = sessions if phase.sessions_min is None else phase.sessions_min
         high = sessions if phase.sessions_max is None else phase.sessions_max
         shortest, longest = max(0, min(low, sessions)), max(high, sessions)
     return PlannedPhase(
-        phase.name, phase.kind, sessions, interval_days, per_week, phase.visit, shortest, longest,
-        starts_after_days,
+        phase.name, phase.kind, sessions, interval_days, per_week, visit, shortest, longest,
+        starts_after_days, tuple(changes),
     )
+
+
+def _check_changes(
+    field: str, changes: tuple[VisitChange, ...], services: Mapping[str, Service]
+) -> None:
+    """from_session is a whole number >= 2, strictly increasing; every service is known."""
+    previous = 1
+    for i, change in enumerate(changes):
+        where = f"{field}.visit_changes.{i}"
+        start = change.from_session
+        if type(start) is not int or start < 2:
+            raise PricingError(f"{where}.from_session", "from_session must be 2 or more")
+        if start <= previous:
+            raise PricingError(
+                f"{where}.from_session",
+                f"from_session must be above the previous change's ({previous})",
+            )
+        previous = start
+        for j, item in enumerate(change.visit):
+            if item.service not in services:
+                raise PricingError(
+                    f"{where}.visit.{j}.service", f"service {item.service!r} is not in the catalog"
+                )
 
 
 def session_offsets(phase: PlannedPhase, sessions: int) -> tuple[list[int], int]:

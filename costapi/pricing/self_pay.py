@@ -20,7 +20,7 @@ class SelfPayPricing(Pricing):
     def __init__(self, inp: EstimateInput, phases: tuple[PlannedPhase, ...]):
         self.self_pay: SelfPay = inp.coverage
         self.plan_code = inp.plan.code
-        self.lines = self_pay_lines(phases, inp.services)
+        self.lines, self.changes = self_pay_lines(phases, inp.services)
         requested = {discount.code for discount in self.self_pay.discounts}
         self.offered = tuple(p for p in inp.packages if p.code not in requested)
 
@@ -35,7 +35,10 @@ class SelfPayPricing(Pricing):
         for part in scheduled:
             phase = part.phase.name
             items = self.lines[phase]
-            for day in part.dates:
+            changes = phase in self.changes
+            for session, day in enumerate(part.dates, 1):
+                if changes:  # each session at its own visit (2)
+                    items = self.session_lines(phase, session)
                 lines = [cash_line(terms, SELF_PAY) for terms in items]
                 visits.append(VisitDraft(day, phase, None, lines, items))
         if self.self_pay.discounts:

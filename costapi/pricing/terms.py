@@ -56,10 +56,40 @@ def line_charges(service: Service, units: int) -> tuple[Decimal, Decimal]:
     return charge, cash
 
 
+Lines = tuple[LineTerms, ...]
+# phase name -> ((from_session, the lines of that visit), ...), only phases with changes
+Changes = dict[str, tuple[tuple[int, Lines], ...]]
+
+
+def by_phase(phases: tuple[PlannedPhase, ...], terms) -> tuple[dict[str, Lines], Changes]:
+    """The line terms of each phase's visit by phase name, and of its visit changes (2)."""
+    lines = {phase.name: tuple(map(terms, phase.visit)) for phase in phases}
+    changes = {
+        phase.name: tuple(
+            (change.from_session, tuple(map(terms, change.visit)))
+            for change in phase.visit_changes
+        )
+        for phase in phases
+        if phase.visit_changes
+    }
+    return lines, changes
+
+
+def session_lines(lines: dict[str, Lines], changes: Changes, phase: str, session: int) -> Lines:
+    """The line terms of a phase's session (1-based): the last change from before it on,
+    else the phase's visit."""
+    found = lines[phase]
+    for start, changed in changes.get(phase, ()):
+        if session < start:
+            break
+        found = changed
+    return found
+
+
 def self_pay_lines(
     phases: tuple[PlannedPhase, ...], services: Mapping[str, Service]
-) -> dict[str, tuple[LineTerms, ...]]:
-    """Line terms per phase name, for self-pay (prices only)."""
+) -> tuple[dict[str, Lines], Changes]:
+    """Line terms per phase name and per visit change, for self-pay (prices only)."""
     cache: dict[tuple[str, int], LineTerms] = {}
 
     def terms(item: VisitItem) -> LineTerms:
@@ -77,7 +107,7 @@ def self_pay_lines(
             )
         return cache[key]
 
-    return {phase.name: tuple(terms(item) for item in phase.visit) for phase in phases}
+    return by_phase(phases, terms)
 
 
 def pays_for(program, code: str, category: str) -> bool:
@@ -87,8 +117,10 @@ def pays_for(program, code: str, category: str) -> bool:
 
 def plan_programs(programs, plan: Plan, services: Mapping[str, Service]) -> list:
     """The programs that pay for at least one visit item of the plan, in the given order."""
+    visits = [visit for phase in plan.phases
+              for visit in (phase.visit, *(change.visit for change in phase.visit_changes))]
     items = {(item.service, services[item.service].category)
-             for phase in plan.phases for item in phase.visit if item.service in services}
+             for visit in visits for item in visit if item.service in services}
     return [program for program in programs
             if any(pays_for(program, code, category) for code, category in items)]
 
@@ -99,8 +131,8 @@ def insured_lines(
     modality: str,
     insurance: Insurance,
     programs: tuple,
-) -> dict[str, tuple[LineTerms, ...]]:
-    """Line terms per phase name, with policies, rates and programs (copays and
+) -> tuple[dict[str, Lines], Changes]:
+    """Line terms per phase name and per visit change, with policies, rates and programs (copays and
     coinsurance depend on the plan year: benefit_years)."""
     payer = insurance.payer
     policies = ranked_policies(insurance)
@@ -152,4 +184,4 @@ def insured_lines(
         )
         return cache[key]
 
-    return {phase.name: tuple(terms(item) for item in phase.visit) for phase in phases}
+    return by_phase(phases, terms)

@@ -10,16 +10,26 @@ def service_input(row):
                            row.description or "")
 
 
+def visit_input(items):
+    return tuple(pricing.VisitItem(item["service"], item["units"]) for item in items)
+
+
+def visit_changes_input(changes):
+    """`visit_changes` as stored or requested: [{"from_session", "visit"}, ...] (2)."""
+    return tuple(pricing.VisitChange(change["from_session"], visit_input(change["visit"]))
+                 for change in changes or ())
+
+
 def plan_input(code, modality, phases, payer_kinds=()):
     """`phases` as stored on a plan (a list of dicts)."""
     return pricing.Plan(code, modality, payer_kinds=tuple(payer_kinds or ()), phases=tuple(
         pricing.Phase(
             name=phase["name"], kind=phase["kind"], sessions=phase["sessions"],
             interval_days=phase.get("interval_days"), per_week=phase.get("per_week"),
-            visit=tuple(pricing.VisitItem(item["service"], item["units"])
-                        for item in phase["visit"]),
+            visit=visit_input(phase["visit"]),
             sessions_min=phase.get("sessions_min"), sessions_max=phase.get("sessions_max"),
             starts_after_days=phase.get("starts_after_days") or 0,
+            visit_changes=visit_changes_input(phase.get("visit_changes")),
         )
         for phase in phases
     ))
@@ -65,6 +75,7 @@ def program_input(row):
     return pricing.Program(
         row.code, row.name, tuple(row.services or ()), tuple(row.categories or ()),
         tuple(row.payer_kinds or ()), row.patient_pays_per_visit, row.annual_max,
+        paid_as=row.paid_as or "point_of_sale", excluded_states=tuple(row.excluded_states or ()),
     )
 
 
@@ -181,5 +192,15 @@ def secondary_input(data, payer, benefits=None):
                              benefits=SECONDARY_BENEFITS[method](terms))
 
 
+def _override(data):
+    """One `phases.<name>` of a request: `visit` and `visit_changes` as engine inputs."""
+    data = dict(data)
+    if data.get("visit") is not None:
+        data["visit"] = visit_input(data["visit"])
+    if data.get("visit_changes") is not None:
+        data["visit_changes"] = visit_changes_input(data["visit_changes"])
+    return pricing.PhaseOverride(**data)
+
+
 def overrides_input(phases):
-    return {name: pricing.PhaseOverride(**override) for name, override in (phases or {}).items()}
+    return {name: _override(override) for name, override in (phases or {}).items()}

@@ -13,18 +13,28 @@ ANY_START = date(2001, 1, 1)
 
 
 def _check(data):
-    wanted = [item["service"] for phase in data["phases"] for item in phase["visit"]]
+    wanted = [item["service"] for phase in data["phases"] for visit in _visits(phase)
+              for item in visit[1]]
     known = live_services(wanted)
     errors = {}
     for p, phase in enumerate(data["phases"]):
-        for v, item in enumerate(phase["visit"]):
-            if item["service"] not in known:
-                errors.setdefault(str(p), {"visit": {}})["visit"][str(v)] = {
-                    "service": [f"Unknown service {item['service']!r}."]
-                }
+        for path, visit in _visits(phase):
+            for v, item in enumerate(visit):
+                if item["service"] not in known:
+                    where = errors.setdefault(str(p), {})
+                    for key in path:
+                        where = where.setdefault(key, {})
+                    where[str(v)] = {"service": [f"Unknown service {item['service']!r}."]}
     if errors:
         raise Invalid.at("phases", errors)
     _check_schedule_fits(data, known)
+
+
+def _visits(phase):
+    """(error path, items) of a phase's visit and of each visit change's (2)."""
+    yield ("visit",), phase["visit"]
+    for c, change in enumerate(phase.get("visit_changes") or ()):
+        yield ("visit_changes", str(c), "visit"), change["visit"]
 
 
 def _check_schedule_fits(data, services):
