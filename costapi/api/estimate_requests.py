@@ -6,7 +6,13 @@ from costapi.api.payers import DIAGNOSIS_PATTERN
 from costapi.api.plans import VisitItemSchema, increasing_changes, visit_changes_field
 from costapi.pricing.inputs import SECONDARY_METHODS, Copay
 from costapi.pricing.money import decimal_text
-from costapi.pricing.vocabulary import AUTHORIZATION_STATES, CATEGORIES, COVERAGE_TYPES, NETWORKS
+from costapi.pricing.vocabulary import (
+    AUTHORIZATION_STATES,
+    CATEGORIES,
+    COVERAGE_TYPES,
+    NETWORKS,
+    US_STATES,
+)
 from costapi.services.errors import Invalid
 from costapi.services.request_rules import (
     BIRTH_DATE_MESSAGE,
@@ -18,7 +24,7 @@ from costapi.services.request_rules import (
 
 INSURANCE_ONLY = ("payer", "benefits", "eligibility_check", "diagnosis_codes",
                   "prior_authorization", "prior_authorization_through", "programs",
-                  "programs_used", "secondary", "waiver_signed", "qmb")
+                  "programs_used", "secondary", "waiver_signed", "qmb", "patient_state")
 SELF_PAY_ONLY = ("household_income", "household_size", "discounts")
 SECONDARY_IN_NETWORK = "Secondary coverage is modelled in network only."
 SAME_PAYER = "The secondary payer must be another payer than the primary."
@@ -324,6 +330,10 @@ class CoverageSchema(Schema):
     prior_authorization_through = fields.Date(allow_none=True)
     programs = fields.List(Code(), validate=validate.Length(0, 10))
     programs_used = ByName(keys=Code(), values=Money())
+    patient_state = fields.String(
+        validate=validate.OneOf(US_STATES, error="A two-letter US state, such as MA."),
+        metadata={"description": "Where the patient lives (not PHI): some programs exclude "
+                                 "states."})
     household_income = Money(allow_none=True)
     household_size = fields.Integer(allow_none=True, strict=True,
                                     validate=validate.Range(1, 30))

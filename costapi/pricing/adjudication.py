@@ -5,7 +5,13 @@ from datetime import date
 from decimal import Decimal
 
 from .accumulators import Accumulators
-from .assistance import ProgramLedger, apply_programs, payer_kinds, usable_programs
+from .assistance import (
+    ProgramLedger,
+    apply_programs,
+    payer_kinds,
+    state_refuses,
+    usable_programs,
+)
 from .benefit_years import BenefitYears, YearClock
 from .cost_sharing import copay_line_parts, copay_terms, deductible_and_coinsurance
 from .coverage import AUTHORIZATION_DENIED, DIAGNOSIS, EXCLUSION, VISIT_LIMIT, count_visit
@@ -98,6 +104,7 @@ class InsuredPricing(Pricing):
                 program for program in insurance.available_programs
                 if program.code not in requested
                 and (not program.payer_kinds or kinds <= set(program.payer_kinds))
+                and not state_refuses(program, insurance.patient_state)
             )  # fmt: skip
 
     def price(self, scheduled: tuple[ScheduledPhase, ...], notices: Notices) -> list[VisitDraft]:

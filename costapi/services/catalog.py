@@ -24,7 +24,10 @@ def _refuse_if_planned(service):
     )
     using = sorted(
         plan.code for plan in plans
-        if any(item["service"] == service.code for phase in plan.phases for item in phase["visit"])
+        if any(item["service"] == service.code for phase in plan.phases
+               for visit in (phase["visit"],
+                             *(change["visit"] for change in phase.get("visit_changes") or ()))
+               for item in visit)
     )
     if using:
         raise Conflict(f"Service {service.code!r} is used by live plans: {', '.join(using)}.")

@@ -150,11 +150,23 @@ def _secondary_payer_code(coverage):
     return code
 
 
+def _service_codes(plan, overrides):
+    """The services of every visit the plan or the request's phase overrides name (2)."""
+    visits = [visit for phase in plan.phases
+              for visit in (phase.visit, *(change.visit for change in phase.visit_changes))]
+    codes = {item.service for visit in visits for item in visit}
+    for override in (overrides or {}).values():
+        changes = override.get("visit_changes") or ()
+        for visit in (override.get("visit") or (), *(change["visit"] for change in changes)):
+            codes.update(item["service"] for item in visit)
+    return codes
+
+
 def load_rules(request):
     plan = rules_by_code("plans", [request["plan"]]).get(request["plan"])
     if plan is None:
         raise Invalid.at("plan", f"Unknown plan {request['plan']!r}.")
-    codes = sorted({item.service for phase in plan.value.phases for item in phase.visit})
+    codes = sorted(_service_codes(plan.value, request.get("phases")))
     rules = RuleSet(plan=plan, services=rules_by_code("services", codes),
                     calendar=engine_calendar())
     rules.packages = rules_by_code("plan_packages", [plan.value.code])[plan.value.code]

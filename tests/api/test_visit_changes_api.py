@@ -120,9 +120,6 @@ def test_estimate_requests_name_the_bad_item(client, billing, escalation, overri
     errors_at(response, ["phases", "induction", *path])
 
 
-@pytest.mark.xfail(reason="estimate_rules.load_rules loads only the services of the plan's "
-                          "`visit`s, not those of visit_changes or of a request's overrides",
-                   strict=False)
 def test_a_service_only_in_the_changes_is_loaded(client, admin, billing, seeded):
     medicare = {"code": "spravato-medicare", "name": "Spravato G2082 then G2083",
                 "modality": "esketamine_nasal", "phases": [
