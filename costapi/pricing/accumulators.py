@@ -23,9 +23,6 @@ class Accumulators:
     def __init__(self, year: YearTerms, met=None):
         """`met`: the member's met amounts on the start date (Benefits or NetworkBenefits:
         deductible_met, out_of_pocket_met, family); None: a new plan year, nothing met."""
-        self.start_year(year, met)
-
-    def start_year(self, year: YearTerms, met=None) -> None:
         family = year.family
         family_deductible = None if family is None else family.deductible
         deductible = optional_cents(

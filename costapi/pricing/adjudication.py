@@ -13,7 +13,7 @@ from .assistance import (
     usable_programs,
 )
 from .benefit_years import BenefitYears, YearClock
-from .cost_sharing import copay_line_parts, copay_terms, deductible_and_coinsurance
+from .cost_sharing import YearCostSharing
 from .coverage import AUTHORIZATION_DENIED, DIAGNOSIS, EXCLUSION, VISIT_LIMIT, count_visit
 from .inputs import EstimateInput, Insurance
 from .liability import clinic_reasons
@@ -29,7 +29,6 @@ from .terms import CONTRACTED, NONE, LineTerms, insured_lines
 
 NO_OUT_OF_NETWORK_PAYERS = ("medicare", "medicaid")
 OUT_OF_NETWORK_MAPS = ("coinsurance_by_category",)  # no copays out of network (3.5)
-NO_COPAYS: dict = {}
 REFUSAL_NOTICES = {
     EXCLUSION: "not_covered",
     DIAGNOSIS: "diagnosis_not_covered",
@@ -175,12 +174,7 @@ class Adjudication:
             if self.shares_cost:
                 self.accumulators = Accumulators(self.terms, met)
             self.visit_counts = dict(self.pricing.visits_used) if first else {}
-            maps = self.terms.maps
-            self.copays = {category: copay_terms(value)
-                           for category, value in maps.get("copays", NO_COPAYS).items()}
-            self.rates = {category: Decimal(rate)
-                          for category, rate in maps["coinsurance_by_category"].items()}
-            self.coinsurance = Decimal(self.terms.get("coinsurance") or 0)
+            self.cost_sharing = YearCostSharing(self.terms)
         pricing = self.pricing
         if phase in pricing.changes:  # the session's own visit (2)
             session = self.sessions[phase] = self.sessions.get(phase, 0) + 1
@@ -216,12 +210,12 @@ class Adjudication:
         programs = ()
         if self.pricing.program_balances:
             ledger, year = self.ledger, day.year
-            programs = tuple(
+            remaining = (
                 (code, fixed if index is None else ledger.remaining(index, year))
                 for code, index, fixed in self.pricing.program_balances
             )
             programs = tuple((code, None if amount.is_infinite() else max(amount, ZERO))
-                             for code, amount in programs)  # fmt: skip
+                             for code, amount in remaining)  # fmt: skip
         return Balances(
             accumulators.deductible_remaining(),
             None if left.is_infinite() else max(left, ZERO),
@@ -233,7 +227,7 @@ class Adjudication:
         pricing = self.pricing
         notices = self.notices
         accumulators = self.accumulators
-        copays, by_category, coinsurance = self.copays, self.rates, self.coinsurance
+        cost_sharing = self.cost_sharing
         in_network = pricing.in_network
         ordinal = day.toordinal()
         counted: set[int] = set()
@@ -277,43 +271,26 @@ class Adjudication:
                 if rate_id is None and pricing.has_rates:
                     notices.tally("no_contracted_rate", terms.code, allowed, day=day,
                                   detail=terms.code)  # fmt: skip
-                copay = copays.get(category)
-                if copay is not None:
-                    owed = copay_owed.get(category, copay[0])
-                    deductible, paid = copay_line_parts(allowed, copay, owed, accumulators)
-                    copay_owed[category] = owed - paid
-                    line = covered_line(
-                        terms,
-                        allowed=allowed,
-                        allowed_basis=basis,
-                        insurance_pays=allowed - deductible - paid,
-                        patient_pays=deductible + paid,
-                        deductible=deductible,
-                        copay=paid,
-                        policy_id=policy_id,
-                        rate_id=rate_id,
-                        prior_authorization=authorization,
-                    )
-                else:
-                    rate = by_category.get(category, coinsurance)
-                    deductible, share = deductible_and_coinsurance(allowed, rate, accumulators)
-                    paid = deductible + share
-                    line = covered_line(
-                        terms,
-                        allowed=allowed,
-                        allowed_basis=basis,
-                        insurance_pays=allowed - paid,
-                        patient_pays=paid,
-                        deductible=deductible,
-                        coinsurance=share,
-                        policy_id=policy_id,
-                        rate_id=rate_id,
-                        prior_authorization=authorization,
-                    )
+                deductible, copay, share = cost_sharing.parts(allowed, category, copay_owed,
+                                                              accumulators)  # fmt: skip
+                paid = deductible + copay + share
+                line = covered_line(
+                    terms,
+                    allowed=allowed,
+                    allowed_basis=basis,
+                    insurance_pays=allowed - paid,
+                    patient_pays=paid,
+                    deductible=deductible,
+                    copay=copay,
+                    coinsurance=share,
+                    policy_id=policy_id,
+                    rate_id=rate_id,
+                    prior_authorization=authorization,
+                )
             elif accumulators is not None:  # 3.5 out of network, reimbursed
-                allowed = terms.out_of_network_allowed
-                rate = by_category.get(category, coinsurance)
-                deductible, share = deductible_and_coinsurance(allowed, rate, accumulators)
+                allowed = terms.out_of_network_allowed  # no copays out of network
+                deductible, _copay, share = cost_sharing.parts(allowed, category, copay_owed,
+                                                               accumulators)  # fmt: skip
                 line = covered_line(
                     terms,
                     allowed=allowed,

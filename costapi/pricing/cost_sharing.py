@@ -65,3 +65,35 @@ def copay_line_parts(
     if terms[1]:
         return copay_after_deductible(allowed, still_owed, accumulators)
     return ZERO, copay_part(allowed, still_owed, accumulators)
+
+
+class YearCostSharing:
+    """One plan year's copays and coinsurance rates (3.4), converted once, and the patient's
+    parts of a covered line under them. Used by the primary and by a second plan under
+    coordination of benefits (3.7), each with its own accumulators."""
+
+    __slots__ = ("copays", "rates", "coinsurance")
+
+    def __init__(self, year):
+        maps = year.maps
+        self.copays = {category: copay_terms(value)
+                       for category, value in maps.get("copays", {}).items()}  # fmt: skip
+        self.rates = {category: Decimal(rate)
+                      for category, rate in maps["coinsurance_by_category"].items()}  # fmt: skip
+        self.coinsurance = Decimal(year.get("coinsurance") or 0)
+
+    def parts(
+        self, allowed: Decimal, category: str, copay_owed: dict, accumulators: Accumulators
+    ) -> tuple[Decimal, Decimal, Decimal]:
+        """(deductible, copay, coinsurance) of a covered line. A category with a copay is a
+        copay line (owed once per visit and category: `copay_owed` keeps what is left);
+        any other line pays the deductible and the category's coinsurance (else the plan's)."""
+        copay = self.copays.get(category)
+        if copay is None:
+            rate = self.rates.get(category, self.coinsurance)
+            deductible, coinsurance = deductible_and_coinsurance(allowed, rate, accumulators)
+            return deductible, ZERO, coinsurance
+        owed = copay_owed.get(category, copay[0])
+        deductible, paid = copay_line_parts(allowed, copay, owed, accumulators)
+        copay_owed[category] = owed - paid
+        return deductible, paid, ZERO

@@ -11,7 +11,7 @@ from decimal import Decimal
 
 from .accumulators import Accumulators
 from .benefit_years import SUPPLEMENT_AMOUNTS, BenefitYears, YearClock
-from .cost_sharing import copay_line_parts, copay_terms, deductible_and_coinsurance
+from .cost_sharing import YearCostSharing
 from .coverage import candidate_policies, count_visit, first_in_effect, ranked_policies
 from .errors import PricingError
 from .inputs import Insurance, Secondary
@@ -108,8 +108,8 @@ class SupplementRun:
         if turned is not None:
             year, first = turned
             self.keeps_deductible = not year.get("pays_part_b_deductible")
-            share = year.get("coinsurance_share")
-            self.share = Decimal(1) if share is None else Decimal(share)
+            plan_share = year.get("coinsurance_share")
+            self.share = Decimal(1) if plan_share is None else Decimal(plan_share)
             self.copay = optional_cents(year.get("office_visit_copay"), ZERO)
             met = optional_cents(self.terms.benefits.out_of_pocket_met, ZERO) if first else ZERO
             self.left = optional_cents(year.get("out_of_pocket_max"), UNLIMITED) - met
@@ -125,7 +125,7 @@ class SupplementRun:
             patient -= cents(rest * self.share)
             patient = max(min(patient, self.left), ZERO)
             self.left -= patient
-            paid = deductible + line.copay + line.coinsurance - patient
+            paid = share(line) - patient
             if paid:
                 pay(line, paid)
 
@@ -189,7 +189,7 @@ class Coordinated:
 
 
 class CoordinatedRun:
-    __slots__ = ("terms", "clock", "year", "accumulators", "visit_counts")
+    __slots__ = ("terms", "clock", "year", "accumulators", "cost_sharing", "visit_counts")
 
     def __init__(self, terms: Coordinated):
         self.terms = terms
@@ -201,10 +201,9 @@ class CoordinatedRun:
         if turned is not None:
             self.year, first = turned
             self.accumulators = Accumulators(self.year, terms.benefits if first else None)
+            self.cost_sharing = YearCostSharing(self.year)
             self.visit_counts = dict(terms.visits_used) if first else {}
-        year, accumulators = self.year, self.accumulators
-        copays, by_category = year.maps["copays"], year.maps["coinsurance_by_category"]
-        coinsurance = Decimal(year.get("coinsurance") or 0)
+        accumulators, cost_sharing = self.accumulators, self.cost_sharing
         counted: set[int] = set()
         copay_owed: dict[str, Decimal] = {}
         for line, item in zip(lines, items, strict=True):
@@ -218,18 +217,9 @@ class CoordinatedRun:
             if refused or (policy is not None and policy.max_visits is not None
                            and count_visit(policy, self.visit_counts, counted)):
                 continue  # fmt: skip
-            allowed, category = line.allowed, item.category
-            copay = copays.get(category)
-            if copay is not None:
-                copay = copay_terms(copay)
-                owed = copay_owed.get(category, copay[0])
-                deductible, paid = copay_line_parts(allowed, copay, owed, accumulators)
-                copay_owed[category] = owed - paid
-                parts = deductible + paid
-            else:
-                rate = Decimal(by_category.get(category, coinsurance))
-                parts = sum(deductible_and_coinsurance(allowed, rate, accumulators), ZERO)
-            normal = allowed - parts
+            allowed = line.allowed
+            parts = cost_sharing.parts(allowed, item.category, copay_owed, accumulators)
+            normal = allowed - sum(parts, ZERO)
             if terms.non_duplication:
                 normal -= line.insurance_pays
             paid = max(min(normal, share(line)), ZERO)

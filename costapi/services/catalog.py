@@ -18,16 +18,20 @@ def live_service_codes(codes):
     return set(live_services(codes))
 
 
+def stored_visit_items(phase):
+    """Every item of a stored plan phase (a dict): its visit and its visit changes' (2)."""
+    for visit in (phase["visit"], *(c["visit"] for c in phase.get("visit_changes") or ())):
+        yield from visit
+
+
 def _refuse_if_planned(service):
     plans = session.scalars(
         select(Plan).where(Plan.superseded_at.is_(None), Plan.deleted_at.is_(None))
     )
     using = sorted(
         plan.code for plan in plans
-        if any(item["service"] == service.code for phase in plan.phases
-               for visit in (phase["visit"],
-                             *(change["visit"] for change in phase.get("visit_changes") or ()))
-               for item in visit)
+        if any(item["service"] == service.code
+               for phase in plan.phases for item in stored_visit_items(phase))
     )
     if using:
         raise Conflict(f"Service {service.code!r} is used by live plans: {', '.join(using)}.")

@@ -22,6 +22,7 @@ from costapi.pricing.vocabulary import COVERAGE_LABELS, MODALITIES
 from costapi.pricing.wording import cadence as cadence_in_words
 from costapi.pricing.wording import dollars, long_date
 from costapi.services import estimates
+from costapi.services.catalog import stored_visit_items
 from costapi.services.errors import Invalid
 from costapi.services.estimate_rules import load_rules, rules_by_code
 from costapi.services.rule_cache import cached
@@ -191,22 +192,16 @@ def public_plans(payer=None):
     return [summary for summary, kinds in _plan_entries() if not kinds or kind in kinds]
 
 
-def _visit_items(phase):
-    """Every item of a stored phase: its visit and those of its visit changes."""
-    for visit in (phase["visit"], *(c["visit"] for c in phase.get("visit_changes") or ())):
-        yield from visit
-
-
 def _lines_by_modality():
     """(service, category) of every visit item of the live plans, per modality offered."""
     plans = _live(Plan)
     codes = sorted({item["service"] for plan in plans for phase in plan.phases
-                    for item in _visit_items(phase)})
+                    for item in stored_visit_items(phase)})
     services = rules_by_code("services", codes)
     lines = {}
     for plan in plans:
         for phase in plan.phases:
-            for item in _visit_items(phase):
+            for item in stored_visit_items(phase):
                 if item["service"] in services:
                     category = services[item["service"]].value.category
                     lines.setdefault(plan.modality, {})[(item["service"], category)] = None
