@@ -27,7 +27,12 @@ class LineSchema(Schema):
         Cents(required=True) for _ in range(6))
     expected_reimbursement, expected_rebate = (Cents(required=True) for _ in range(2))
     allowed_basis = fields.String(allow_none=True, metadata={"enum": [
-        "contracted", "percent_of_charge", "charge", "out_of_network_percent", "none", None]})
+        "contracted", "percent_of_charge", "charge", "out_of_network_percent", "pharmacy_rate",
+        "list_price", "none", None]})
+    benefit = fields.String(required=True, metadata={
+        "enum": ["medical", "pharmacy"],
+        "description": "pharmacy: dispensed by a specialty pharmacy under the pharmacy benefit;"
+                       " the clinic bills nothing for it (charge 0)"})
     covered = fields.Boolean(required=True)
     reason = fields.String(allow_none=True, metadata={"enum": [
         "policy_exclusion", "diagnosis", "prior_authorization_denied", "visit_limit",
@@ -46,6 +51,8 @@ class BalancesSchema(Schema):
         "description": "null: no out-of-pocket limit"})
     programs_remaining = fields.Dict(keys=fields.String(), values=Cents(allow_none=True),
                                      required=True)
+    pharmacy_deductible_remaining = Cents(metadata={
+        "description": "present only when the pharmacy benefit has its own deductible"})
 
 
 class VisitSchema(Schema):

@@ -30,6 +30,7 @@ class Copay:
 class VisitItem:
     service: str
     units: int = 1
+    benefit: str = "medical"  # or "pharmacy": a specialty pharmacy dispenses it (3.8)
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,6 +94,7 @@ class Rate:
     allowed: Decimal
     effective_from: date | None = None
     effective_to: date | None = None
+    benefit: str = "medical"  # or "pharmacy": the allowed amount of a pharmacy fill (3.8)
 
 
 @dataclass(frozen=True, slots=True)
@@ -155,6 +157,26 @@ class Amounts:
 
 
 @dataclass(frozen=True, slots=True)
+class PharmacyBenefits:
+    """`benefits.pharmacy` (3.8): what the member pays per monthly fill of a drug dispensed
+    by a specialty pharmacy. `deductible` None: no separate pharmacy deductible;
+    `integrated_deductible`: fills use the medical deductible instead (HSA-qualified plans);
+    `copay_per_fill` wins over `coinsurance` when both are given; `integrated_out_of_pocket`
+    (default): the parts count toward, and are capped by, the medical OOP remaining, else
+    toward the separate `out_of_pocket_max` (None: no limit)."""
+
+    deductible: Decimal | None = None
+    deductible_met: Decimal = ZERO
+    integrated_deductible: bool = False
+    copay_per_fill: Decimal | None = None
+    coinsurance: Decimal | None = None
+    coinsurance_max_per_fill: Decimal | None = None
+    integrated_out_of_pocket: bool = True
+    out_of_pocket_max: Decimal | None = None
+    out_of_pocket_met: Decimal = ZERO
+
+
+@dataclass(frozen=True, slots=True)
 class YearAmounts:
     """`benefits.next_plan_year`: the amounts of every later plan year (3.4); None (or a
     category left out of a map) is not given: it comes from the payer's standard benefits
@@ -166,6 +188,7 @@ class YearAmounts:
     coinsurance_by_category: Mapping[str, Decimal] = field(default_factory=dict)
     copays: Mapping[str, Decimal] = field(default_factory=dict)
     family: Amounts | None = None
+    pharmacy: PharmacyBenefits | None = None  # replaces the whole first-year object (3.9)
 
 
 @dataclass(frozen=True, slots=True)
@@ -197,6 +220,7 @@ class Benefits:
     visits_used: Mapping[int, int] = field(default_factory=dict)
     coinsurance_by_category: Mapping[str, Decimal] = field(default_factory=dict)
     next_plan_year: YearAmounts | None = None
+    pharmacy: PharmacyBenefits | None = None  # None: fills cost the patient 0, with a warning
 
 
 @dataclass(frozen=True, slots=True)

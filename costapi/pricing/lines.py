@@ -21,8 +21,10 @@ DEFAULTS = dict.fromkeys(
     ("allowed", "insurance_pays", "secondary_pays", "assistance_pays", "discount", "deductible",
      "copay", "coinsurance", "not_covered", "clinic_write_off", "expected_reimbursement",
      "expected_rebate"), ZERO,
-) | dict.fromkeys(("allowed_basis", "reason", "reason_detail", "liability",
-                   "prior_authorization", "policy_id", "rate_id"))  # fmt: skip
+) | dict.fromkeys(
+    ("allowed_basis", "reason", "reason_detail", "liability",
+                   "prior_authorization", "policy_id", "rate_id"),
+) | {"benefit": "medical"}  # fmt: skip
 LineDraft = make_dataclass(
     "LineDraft",
     [

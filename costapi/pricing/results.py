@@ -36,6 +36,7 @@ class Line:
     prior_authorization: str | None  # the status that applied to the visit; None: not needed
     policy_id: int | None
     rate_id: int | None
+    benefit: str = "medical"  # or "pharmacy": dispensed by a specialty pharmacy (3.8)
 
     @property
     def net_patient_cost(self) -> Decimal:
@@ -59,6 +60,7 @@ class Balances(NamedTuple):  # a tuple: built once per visit, cheaper than a fro
     deductible_remaining: Decimal | None
     out_of_pocket_remaining: Decimal | None
     programs_remaining: tuple[tuple[str, Decimal | None], ...] = ()
+    pharmacy_deductible_remaining: Decimal | None = None  # only with a separate one (3.8)
 
 
 @dataclass(frozen=True, slots=True)

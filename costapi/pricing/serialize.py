@@ -74,9 +74,12 @@ def notice(item: Notice, names=None, messages=None) -> dict:
 def _balances(balances) -> dict | None:
     if balances is None:
         return None
-    return {"deductible_remaining": balances.deductible_remaining,
+    data = {"deductible_remaining": balances.deductible_remaining,
             "out_of_pocket_remaining": balances.out_of_pocket_remaining,
             "programs_remaining": dict(balances.programs_remaining)}
+    if balances.pharmacy_deductible_remaining is not None:  # only a separate one (3.8)
+        data["pharmacy_deductible_remaining"] = balances.pharmacy_deductible_remaining
+    return data
 
 
 def as_dict(estimate: Estimate) -> dict:

@@ -108,7 +108,7 @@ def test_as_dict_keys_follow_api_md():
         "insurance_pays", "secondary_pays", "assistance_pays", "discount", "patient_pays",
         "deductible", "copay", "coinsurance", "not_covered", "clinic_write_off",
         "expected_reimbursement", "expected_rebate", "covered", "reason", "reason_detail",
-        "liability", "prior_authorization", "policy_id", "rate_id",
+        "liability", "prior_authorization", "policy_id", "rate_id", "benefit",
     }  # fmt: skip
     assert {"date", "phase", "patient_pays", "clinic_write_off", "balances", "lines"} <= set(
         data["visits"][0])
