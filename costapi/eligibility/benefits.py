@@ -43,6 +43,27 @@ NETWORK_TEXT = re.compile(
 LOW_CONFIDENCE = frozenset({"eligibility_conflicting_benefits", "eligibility_carve_out"})
 ACCUMULATORS = (("C", "deductible", "deductible_met", "deductible"),
                 ("G", "out_of_pocket_max", "out_of_pocket_met", "out-of-pocket maximum"))
+# Pharmacy benefit (3.8): X12 005010 service types 88 pharmacy, 90 mail order and 89
+# free-standing prescription drug, in that order of preference (005010 has no specialty
+# pharmacy type; a specialty pharmacy ships the drug, like mail order).
+PHARMACY_TYPES = ("88", "90", "89")
+PHARMACY = frozenset(PHARMACY_TYPES)
+PHARMACY_ACCUMULATORS = (
+    ("C", "deductible", "deductible_met", "pharmacy deductible"),
+    ("G", "out_of_pocket_max", "out_of_pocket_met", "pharmacy out-of-pocket maximum"))
+PER_FILL_TIMES = frozenset({"27", None})  # a copay per visit (here: per prescription) or unsaid
+PBM = re.compile(r"\b(?:pharmacy\s+benefits?\s+manag\w*|pbm)\b", re.IGNORECASE)
+PHARMACY_WORDS = re.compile(r"\b(?:pharmac(?:y|ies)|rx|prescriptions?|pbm)\b", re.IGNORECASE)
+HANDED_TO = r"(?:administered|managed|handled|processed)\s+(?:by|through|via)"
+CARVE_OUT_TEXT = re.compile(rf"\bcarv(?:ed|e|ing)[- ]?out\b|\b{HANDED_TO}\b|{PBM.pattern}",
+                            re.IGNORECASE)
+NAMED_AFTER = re.compile(rf"\b(?:{HANDED_TO}|carved?[- ]?out\s+to|pbm\s*[:-])\s+(.+)",
+                         re.IGNORECASE)
+NAME_ENDS = frozenset({"AT", "FOR", "ON", "PHONE", "CALL", "TEL", "MEMBER", "ID", "PLEASE",
+                       "WHEN", "IF", "UNDER", "WITH"})
+GENERIC_NAMES = frozenset({"THE", "A", "AN", "ANOTHER", "SEPARATE", "OTHER", "PHARMACY",
+                           "PHARMACIES", "BENEFIT", "BENEFITS", "MANAGER", "PBM", "PAYER",
+                           "CARRIER", "VENDOR", "ENTITY", "PLAN", "RX", "ITS", "THEIR"})
 
 
 @dataclass(frozen=True)
@@ -112,7 +133,8 @@ def _administrator(raw):
             raw.get("benefitsRelatedEntity")):
         label = str(entity.get("entityIdentifier") or "").lower()
         if (entity.get("entityIdentifierCode") in PAYER_ENTITIES or raw.get("code") == "U"
-                or any(word in label for word in PAYER_WORDS)):
+                or any(word in label for word in PAYER_WORDS)
+                or PBM.search(f"{label} {entity.get('entityName') or ''}")):
             return str(entity.get("entityName") or "another entity")[:100]
     return "another entity" if raw.get("code") == "U" else None
 
@@ -317,7 +339,8 @@ def _status(answer, entries, requested):
 
 def _plan_name(answer):
     names = [raw.get("planCoverage") for raw in _dicts(answer.get("benefitsInformation"))
-             if raw.get("code") == "1"]
+             if raw.get("code") == "1"
+             and not (_codes(raw.get("serviceTypeCodes")) or {"30"}) <= PHARMACY]
     names += [s.get("planDetails") for s in _dicts(answer.get("planStatus"))]
     return next((str(name)[:200] for name in names if name), None)
 
@@ -349,6 +372,66 @@ def _notices(notes, entries, requested, network, authorized):
                   f"The payer requires prior authorization for service types {', '.join(flagged)}.")
 
 
+def _pharmacy(notes, entries):
+    """`benefits.pharmacy` from the pharmacy entries (88, 90, 89; in network; individual), or
+    {}. Chosen as the medical figures are: same helpers, same conflict rule."""
+    data = {}
+    for row in PHARMACY_ACCUMULATORS:
+        data.update(_accumulator(notes, entries, PHARMACY_TYPES, "in", "IND", "pharmacy.", row))
+    if "out_of_pocket_max" in data:
+        data["integrated_out_of_pocket"] = False  # the 271 gives the pharmacy its own limit
+    individual = [e for e in entries if e.level == "IND"]
+    rates = [e for e in individual if e.code == "A"]
+    coinsurance = _choose(notes, _preferred(_candidates(rates, PHARMACY_TYPES, "in"), "in"),
+                          lambda e: e.percent, max, "pharmacy.coinsurance",
+                          "in-network pharmacy coinsurance")
+    copays = [e for e in individual if e.code == "B" and e.time in PER_FILL_TIMES]
+    copay = _choose(notes, _preferred(_candidates(copays, PHARMACY_TYPES, "in"), "in"),
+                    lambda e: e.amount, max, "pharmacy.copay_per_fill",
+                    "in-network pharmacy copay per fill")
+    if copay is not None:
+        data["copay_per_fill"] = copay
+    if coinsurance is not None:
+        data["coinsurance"] = coinsurance
+    return data
+
+
+def _organization(name):
+    """An organization's name for a warning: the leading words of letters only (no digits, so
+    no member id or phone number), up to a stop word or punctuation; None when nothing
+    but generic words ("THE PHARMACY BENEFIT MANAGER") is left."""
+    words = []
+    for word in re.split(r"[,;:()\n]|\.(?:\s|$)", str(name or ""))[0].split():
+        if (word.upper() in NAME_ENDS or len(words) == 6
+                or not re.fullmatch(r"[A-Za-z][A-Za-z&'./-]*|&", word)):
+            break
+        words.append(word)
+    while words and words[-1] == "&":
+        words.pop()
+    if all(word.upper().strip(".") in GENERIC_NAMES for word in words):
+        return None
+    return " ".join(words)[:60]
+
+
+def _pharmacy_carve_out(entries):
+    """(carved out, the other payer's name or None): a pharmacy entry (88, 89, 90) another
+    entity administers (loop 2120, EB code U), or free text on a pharmacy entry, or
+    speaking of pharmacy on any entry, saying the benefit is carved out or handled by
+    another payer or a pharmacy benefit manager."""
+    found, names = False, []
+    for entry in entries:
+        pharmacy_type = bool(entry.types & PHARMACY)
+        if pharmacy_type and entry.administrator:
+            found = True
+            names.append(_organization(entry.administrator))
+        for note in entry.texts:
+            if CARVE_OUT_TEXT.search(note) and (pharmacy_type or PHARMACY_WORDS.search(note)):
+                found = True
+                named = NAMED_AFTER.search(note)
+                names.append(_organization(named.group(1)) if named else None)
+    return found, next((name for name in names if name), None)
+
+
 def select(answer, service_type="MH", network="in", checked_on=None):
     """The member's benefits in a 271 answer for one service type and network."""
     checked_on = checked_on or date.today()
@@ -364,7 +447,10 @@ def select(answer, service_type="MH", network="in", checked_on=None):
         notes.add("eligibility_inactive",
                   "The payer reports the coverage inactive: an estimate cannot use this check.")
     else:
-        usable = [e for e in entries
+        # Pharmacy entries (all their service types 88, 89, 90) are the pharmacy benefit's
+        # alone: never medical figures, the plan year or network hints.
+        medical = [e for e in entries if not e.types <= PHARMACY]
+        usable = [e for e in medical
                   if e.administrator is None and (not e.places or OFFICE in e.places)]
         chain = _unique(service_type, *MENTAL_HEALTH, "98", "30")
         plan_year_start = _plan_year_start(notes, begin, usable, checked_on)
@@ -382,7 +468,20 @@ def select(answer, service_type="MH", network="in", checked_on=None):
                       "The payer sent no out-of-network benefits: an out-of-network estimate "
                       "expects no reimbursement unless they are entered by hand.",
                       "out_of_network")
-        _notices(notes, entries, service_type, network, authorized)
+        pharmacy = _pharmacy(notes, [e for e in entries if e.types <= PHARMACY
+                                     and e.administrator is None])
+        if pharmacy:
+            benefits["pharmacy"] = pharmacy
+        else:
+            carved, other = _pharmacy_carve_out(entries)
+            if carved:
+                notes.add("pharmacy_carved_out",
+                          "The payer says the pharmacy benefit is handled by "
+                          f"{other or 'another payer or pharmacy benefit manager'} (carved "
+                          "out) and sends no pharmacy amounts: ask "
+                          f"{other or 'them'} for the copay or coinsurance per fill and enter "
+                          "it by hand (benefits.pharmacy).", "pharmacy")
+        _notices(notes, medical, service_type, network, authorized)
     if notes.low:
         notes.add("eligibility_low_confidence",
                   "The payer's answer was ambiguous (see the other warnings): confirm the "
