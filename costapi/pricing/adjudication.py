@@ -3,6 +3,7 @@
 from dataclasses import replace
 from datetime import date
 from decimal import Decimal
+from typing import NamedTuple
 
 from .accumulators import Accumulators
 from .assistance import (
@@ -20,12 +21,21 @@ from .liability import clinic_reasons
 from .lines import LineDraft, VisitDraft, cash_line, covered_line
 from .money import UNLIMITED, ZERO, optional_cents
 from .notices import Notices
+from .pharmacy import PharmacyYear, spread
 from .results import Balances
 from .rollups import net_patient_cost
 from .schedule import PlannedPhase, ScheduledPhase
 from .secondary import secondary_terms
 from .strategy import Pricing
-from .terms import CONTRACTED, NONE, LineTerms, insured_lines
+from .terms import (
+    CONTRACTED,
+    NONE,
+    PHARMACY,
+    PHARMACY_RATE,
+    LineTerms,
+    insured_lines,
+    pharmacy_items,
+)
 
 NO_OUT_OF_NETWORK_PAYERS = ("medicare", "medicaid")
 OUT_OF_NETWORK_MAPS = ("coinsurance_by_category",)  # no copays out of network (3.5)
@@ -83,7 +93,8 @@ class InsuredPricing(Pricing):
         self.has_rates = bool(insurance.payer.rates)
         self.secondary = secondary_terms(insurance, inp.plan.modality, self.plan_year_start,
                                          inp.start_date)  # fmt: skip
-        self.programs = usable_programs(insurance, self.setup)
+        dispensed = pharmacy_items(phases, inp.services)
+        self.programs = usable_programs(insurance, self.setup, dispensed)
         usable = {program.code: index for index, program in enumerate(self.programs)}
         self.program_balances = tuple(
             (program.code, usable.get(program.code),
@@ -93,6 +104,13 @@ class InsuredPricing(Pricing):
         )  # fmt: skip
         self.lines, self.changes = insured_lines(phases, inp.services, inp.plan.modality,
                                                  insurance, self.programs)  # fmt: skip
+        # 3.8: a fill spans the month's visits, so a visit depends on later ones too
+        self.causal = not dispensed
+        self.pharmacy_years = None  # the in-network plan years fills are priced in
+        if dispensed:
+            self.pharmacy_years = self.years if self.in_network else BenefitYears(
+                benefits, insurance.payer.standard_benefits, self.plan_year_start,
+                inp.start_date)  # fmt: skip
         self.last_pass = None  # (drafts, Adjudication) of the latest price(), for extend()
         self.inp, self.phases = inp, phases
         self.candidates = ()
@@ -110,9 +128,21 @@ class InsuredPricing(Pricing):
         """Adjudicate every visit of a schedule in date order."""
         notices.extend(self.setup)
         run = Adjudication(self, notices)
-        drafts = [run.visit(day, part.phase.name) for part in scheduled for day in part.dates]
+        if self.pharmacy_years is not None:  # fills look ahead over the month's visits
+            run.plan = self._visit_plan(scheduled)
+            drafts = [run.visit(day, phase) for day, phase, _terms in run.plan]
+        else:
+            drafts = [run.visit(day, part.phase.name) for part in scheduled for day in part.dates]
         self.last_pass = (drafts, run)
         return drafts
+
+    def _visit_plan(self, scheduled) -> list[tuple[date, str, tuple[LineTerms, ...]]]:
+        """(date, phase, line terms) of every visit of a schedule, sessions numbered (2)."""
+        return [
+            (day, part.phase.name, self.session_lines(part.phase.name, session))
+            for part in scheduled
+            for session, day in enumerate(part.dates, 1)
+        ]
 
     def extend(
         self, drafts: list[VisitDraft], visits: list[tuple[date, str]], notices: Notices
@@ -149,6 +179,16 @@ class InsuredPricing(Pricing):
                             detail=f"{program.name} ({program.code})")
 
 
+class Fill(NamedTuple):
+    """A pharmacy fill adjudicated on its first visit (3.8): its lines (on that and later
+    visits of the month), their terms, its deductible part and its number of sessions."""
+
+    lines: list[LineDraft]
+    terms: list[LineTerms]
+    deductible: Decimal
+    sessions: int
+
+
 class Adjudication:
     """One pass over an insured schedule: accumulators, visit counts, program balances."""
 
@@ -164,6 +204,14 @@ class Adjudication:
         self.visit_counts: dict[int, int] = {}
         self.secondary = None if pricing.secondary is None else pricing.secondary.start()
         self.sessions: dict[str, int] = {}  # sessions so far per phase with visit changes
+        # the pharmacy benefit (3.8): set by price() for plans with pharmacy lines
+        self.plan = None  # (date, phase, line terms) of every visit of the schedule
+        self.count = 0  # visits priced so far
+        self.index = None  # the current visit's index in `plan`
+        self.pharmacy = None  # the plan year's PharmacyYear
+        self.medical = None  # the in-network Accumulators that integrated fills share
+        self.filled: set[tuple[int, int, int]] = set()  # (plan year, year, month) of fills
+        self.pending: dict[tuple[int, int], LineDraft] = {}  # (visit, line) -> a fill's line
 
     def visit(self, day: date, phase: str) -> VisitDraft:
         clock = self.clock
@@ -175,28 +223,45 @@ class Adjudication:
                 self.accumulators = Accumulators(self.terms, met)
             self.visit_counts = dict(self.pricing.visits_used) if first else {}
             self.cost_sharing = YearCostSharing(self.terms)
+            if self.plan is not None:
+                self._pharmacy_year(first)
         pricing = self.pricing
-        if phase in pricing.changes:  # the session's own visit (2)
+        fill = None
+        if self.plan is not None:
+            self.index = self.count
+            self.count += 1
+            terms = self.plan[self.index][2]
+            if (self.year, day.year, day.month) not in self.filled:
+                fill = self._fill(day, terms)
+        elif phase in pricing.changes:  # the session's own visit (2)
             session = self.sessions[phase] = self.sessions.get(phase, 0) + 1
             terms = pricing.session_lines(phase, session)
         else:
             terms = pricing.lines[phase]
         lines = self._lines(day, terms)
+        paid, items = lines, terms  # what this visit's payments apply to
+        if self.plan is not None:  # a fill's lines are paid for on the fill's first visit
+            paid, items = (list(fill.lines), list(fill.terms)) if fill else ([], [])
+            for line, item in zip(lines, terms, strict=True):
+                if not (line.covered and item.benefit == PHARMACY):
+                    paid.append(line)
+                    items.append(item)
         if self.secondary is not None:
-            self.secondary.pay(day, lines, terms, self.notices)
+            self.secondary.pay(day, paid, items, self.notices)
         if pricing.qmb and pricing.in_network:
             # Medicare cost sharing a QMB still owes is not billed (3.2 step 7); out of
-            # network Medicare processes nothing, so there is no cost sharing to write off
-            for line in lines:
-                if line.covered and line.patient_pays:
+            # network Medicare processes nothing, so there is no cost sharing to write off.
+            # A pharmacy fill is not Part B cost sharing.
+            for line in paid:
+                if line.covered and line.patient_pays and line.benefit != PHARMACY:
                     line.clinic_write_off += line.patient_pays
                     line.patient_pays = ZERO
         if self.ledger.programs:
-            share, paid_for = apply_programs(lines, terms, self.ledger, day, self.notices)
+            in_fill = frozenset(map(id, fill.lines)) if fill else frozenset()
+            share, paid_for = apply_programs(paid, items, self.ledger, day, self.notices,
+                                             (in_fill, fill.sessions if fill else 0))  # fmt: skip
             if share and pricing.accumulator_program:
-                # a copay accumulator: the plan does not credit what the programs paid
-                deductible_parts = sum([line.deductible for line in paid_for], ZERO)
-                self.accumulators.add(-min(share, deductible_parts), -share)
+                self._take_back(share, paid_for, fill)
         draft = VisitDraft(day, phase, self.year, lines, terms)
         if self.accumulators is not None:
             draft.balances = self._balances(day)
@@ -220,7 +285,109 @@ class Adjudication:
             accumulators.deductible_remaining(),
             None if left.is_infinite() else max(left, ZERO),
             programs,
+            None if self.pharmacy is None else self.pharmacy.deductible_remaining(),
         )
+
+    def _pharmacy_year(self, first: bool) -> None:
+        """Enter a plan year's pharmacy terms (3.8): `next_plan_year.pharmacy` or the first
+        year's, met 0 after the first year; integrated amounts share the in-network medical
+        accumulators (out of network: accumulators of their own)."""
+        pricing = self.pricing
+        year = pricing.pharmacy_years.year(self.clock.index)
+        self.pharmacy = PharmacyYear(year.get("pharmacy"), first)
+        if pricing.in_network:
+            self.medical = self.accumulators
+        else:
+            self.medical = Accumulators(year, pricing.inp.coverage.benefits if first else None)
+
+    def _fill(self, day: date, terms: tuple[LineTerms, ...]) -> "Fill | None":
+        """The fill of this visit's month when its first covered pharmacy line is on this
+        visit: its lines (on this and the month's later visits of the plan year, their
+        coverage decided ahead as their own visits will decide it), adjudicated now."""
+        if all(item.benefit != PHARMACY for item in terms):
+            return None
+        plan, index, end = self.plan, self.index, self.clock.next_start
+        counts = dict(self.visit_counts)
+        members = []  # (visit index, line index, terms, policy, authorization, date)
+        for ahead in range(index, len(plan)):
+            when, _phase, items = plan[ahead]
+            if when >= end or when.month != day.month or when.year != day.year:
+                break
+            counted: set[int] = set()
+            for position, item in enumerate(items):
+                policy, authorization, reason = self._decide(when, item, counts, counted)
+                if reason is None and item.benefit == PHARMACY:
+                    members.append((ahead, position, item, policy, authorization, when))
+        if not members or members[0][0] != index:
+            return None  # no covered pharmacy line on this visit: the fill starts later
+        self.filled.add((self.year, day.year, day.month))
+        priced = []
+        for *_where, item, _policy, _authorization, when in members:
+            allowed, rate_id, basis = item.default_allowed, None, item.default_basis
+            for rate in item.rates:
+                if rate.starts <= when <= rate.ends:
+                    allowed, rate_id, basis = rate.allowed, rate.id, PHARMACY_RATE
+                    break
+            priced.append((allowed, rate_id, basis))
+        allowed = [amount for amount, _id, _basis in priced]
+        if self.pharmacy.benefits is None:
+            self.notices.add("pharmacy_benefits_missing", day=day)
+        parts = self.pharmacy.parts(sum(allowed, ZERO), self.medical)
+        lines = []
+        for member, (amount, rate_id, basis), (share, deductible, copay, coinsurance) in zip(
+            members, priced, spread(parts, allowed), strict=True
+        ):
+            ahead, position, item, policy, authorization, _when = member
+            line = covered_line(
+                item,
+                allowed=amount,
+                allowed_basis=basis,
+                insurance_pays=amount - share,
+                patient_pays=share,
+                deductible=deductible,
+                copay=copay,
+                coinsurance=coinsurance,
+                policy_id=None if policy is None else policy.id,
+                rate_id=rate_id,
+                prior_authorization=authorization,
+            )
+            self.pending[(ahead, position)] = line
+            lines.append(line)
+        return Fill(lines, [member[2] for member in members], parts[0],
+                    len({member[0] for member in members}))
+
+    def _take_back(self, share: Decimal, paid_for: list[LineDraft], fill) -> None:
+        """A copay accumulator (3.6): the plan does not credit what point-of-sale programs
+        paid: the deductible met falls by at most the deductible parts of the programs'
+        lines, OOP met by the whole share; a fill's part in its own accumulators (3.8)."""
+        in_fill = fill.lines if fill else ()
+        fill_share = sum([line.assistance_pays for line in in_fill], ZERO)
+        medical_share = share - fill_share
+        if medical_share and self.accumulators is not None:
+            deductible_parts = sum([line.deductible for line in paid_for
+                                    if all(line is not own for own in in_fill)], ZERO)
+            self.accumulators.add(-min(medical_share, deductible_parts), -medical_share)
+        if fill_share:
+            self.pharmacy.add(-min(fill_share, fill.deductible), -fill_share, self.medical)
+
+    def _decide(self, day: date, terms: LineTerms, counts: dict, counted: set):
+        """Steps 1-5 of 3.2 for one line: (the policy in effect or None, the authorization
+        status that applies or None, the reason it is not covered or None). Counts the
+        visit toward the policy's yearly limit in `counts` (once per visit: `counted`)."""
+        for policy in terms.policies:  # step 1: the most specific in effect
+            if policy.starts <= day <= policy.ends:
+                break
+        else:
+            return None, None, None
+        authorization = None
+        if policy.policy.prior_authorization:
+            authorization = self.pricing.authorization
+            if authorization == "approved" and day.toordinal() > policy.authorized_through:
+                authorization = "expired"
+        reason = policy.refusal  # steps 2-4
+        if reason is None and policy.max_visits is not None:
+            reason = count_visit(policy, counts, counted)  # step 5
+        return policy, authorization, reason
 
     def _lines(self, day: date, items: tuple[LineTerms, ...]) -> list[LineDraft]:
         """Adjudicate one visit's lines in the order the visit lists them."""
@@ -233,22 +400,11 @@ class Adjudication:
         counted: set[int] = set()
         copay_owed: dict[str, Decimal] = {}
         lines = []
-        for terms in items:
-            policy = None
-            for candidate in terms.policies:  # step 1: the most specific in effect
-                if candidate.starts <= day <= candidate.ends:
-                    policy = candidate
-                    break
-            policy_id = authorization = None
+        for position, terms in enumerate(items):
+            policy, authorization, reason = self._decide(day, terms, self.visit_counts, counted)
+            policy_id = None
             if policy is not None:
                 policy_id = policy.id
-                if policy.policy.prior_authorization:
-                    authorization = pricing.authorization
-                    if authorization == "approved" and ordinal > policy.authorized_through:
-                        authorization = "expired"
-                reason = policy.refusal  # steps 2-4
-                if reason is None and policy.max_visits is not None:
-                    reason = count_visit(policy, self.visit_counts, counted)  # step 5
                 if reason is not None:  # steps 6-7
                     lines.append(self._not_covered(terms, policy, reason, day, authorization))
                     continue
@@ -261,6 +417,9 @@ class Adjudication:
                                   clinic_amount=terms.cash if clinic else ZERO)  # fmt: skip
             elif terms.policies:  # 3.2 step 8: policies for the line, none in effect
                 notices.add("no_policy_in_effect", day=day)
+            if terms.benefit == PHARMACY:  # priced with its fill (3.8), in any network
+                lines.append(self.pending.pop((self.index, position)))
+                continue
             category = terms.category
             if in_network:  # 3.3 allowed: the rate in effect, else the default; 3.4
                 allowed, rate_id, basis = terms.default_allowed, None, terms.default_basis

@@ -8,7 +8,7 @@ from .inputs import Insurance
 from .lines import LineDraft
 from .money import UNLIMITED, ZERO, optional_cents
 from .notices import Notices
-from .terms import LineTerms
+from .terms import LineTerms, pays_for
 from .vocabulary import PAYER_KIND_NAMES
 from .wording import month_of
 
@@ -23,6 +23,7 @@ class ProgramTerms:
     annual_max: Decimal
     used_before: Decimal
     rebate: bool = False  # paid_as rebate: reported as expected_rebate, never seen by the plan
+    pharmacy_only: bool = False  # out of network: it pays for pharmacy lines only (3.5, 3.8)
 
 
 def state_refuses(program, state: str | None) -> bool:
@@ -38,14 +39,20 @@ def payer_kinds(insurance: Insurance) -> set[str]:
     return kinds
 
 
-def usable_programs(insurance: Insurance, notices: Notices) -> tuple[ProgramTerms, ...]:
+def usable_programs(
+    insurance: Insurance, notices: Notices, pharmacy_items=frozenset()
+) -> tuple[ProgramTerms, ...]:
     """The requested programs that can pay, in request order; warns about the others. A
-    program that names payer kinds pays only when every payer of the estimate is of one."""
+    program that names payer kinds pays only when every payer of the estimate is of one.
+    Out of network a program pays only for pharmacy lines (`pharmacy_items`: the plan's
+    (service, category) pairs under the pharmacy benefit)."""
     usable = []
     kinds = payer_kinds(insurance)
+    out = insurance.network == "out"
     for program in insurance.programs:
         refused = sorted(kinds - set(program.payer_kinds)) if program.payer_kinds else ()
-        if insurance.network == "out":
+        if out and not any(pays_for(program, code, category)
+                           for code, category in pharmacy_items):  # fmt: skip
             notices.add(
                 "assistance_not_applicable",
                 program.code,
@@ -80,6 +87,7 @@ def usable_programs(insurance: Insurance, notices: Notices) -> tuple[ProgramTerm
                     annual_max=optional_cents(program.annual_max, UNLIMITED),
                     used_before=optional_cents(insurance.programs_used.get(program.code), ZERO),
                     rebate=program.paid_as == "rebate",
+                    pharmacy_only=out,
                 )
             )
     return tuple(usable)
@@ -107,10 +115,13 @@ def apply_programs(
     ledger: ProgramLedger,
     day: date,
     notices: Notices,
+    fill: tuple[frozenset[int], int] = (frozenset(), 0),
 ) -> tuple[Decimal, list[LineDraft]]:
     """Each program, in request order, pays min(what the patient still owes on its covered
     lines - patient_pays_per_visit, its remaining balance this calendar year), never below
-    0, taken off the patient's payment for those lines in line order. A rebate program
+    0, taken off the patient's payment for those lines in line order. `fill`: the ids of the
+    lines of a pharmacy fill among `lines` and its number of sessions (3.8): a program that pays for
+    a fill line leaves the patient patient_pays_per_visit x those sessions. A rebate program
     (paid_as rebate) leaves patient_pays as it is and reports its share as expected_rebate;
     what the patient still owes is patient_pays less the rebates already expected.
 
@@ -129,7 +140,10 @@ def apply_programs(
         if not own:
             continue
         owed = sum([line.patient_pays - line.expected_rebate for line in own], ZERO)
-        wanted = owed - program.patient_pays_per_visit
+        minimum = program.patient_pays_per_visit
+        if fill[1] and any(id(line) in fill[0] for line in own):
+            minimum *= fill[1]
+        wanted = owed - minimum
         if wanted <= 0:
             continue
         share = ledger.remaining(index, year)
@@ -156,7 +170,7 @@ def apply_programs(
                     break
             continue
         total += share
-        paid_for.extend(line for line in own if line not in paid_for)
+        paid_for.extend(line for line in own if all(line is not seen for seen in paid_for))
         for line in own:
             take = min(line.patient_pays - line.expected_rebate, share)
             line.patient_pays -= take

@@ -93,6 +93,7 @@ class BenefitYears:
             amounts[name] = value
         maps = {name: {**(getattr(entry, name) if entry else {}), **(self._given(name) or {})}
                 for name in self.maps}  # fmt: skip
+        amounts["pharmacy"] = self._given("pharmacy")  # 3.8: never in a standard entry
         return YearTerms(start, amounts, maps, self._given("family") if self.family else None)
 
     def _later(self, index: int) -> YearTerms:
@@ -116,6 +117,12 @@ class BenefitYears:
                     if self._given(name) is not None:
                         carried.append(name)
             amounts[name] = value
+        # next_plan_year.pharmacy replaces the whole first-year object, else it is carried
+        amounts["pharmacy"] = getattr(following, "pharmacy", None)
+        if amounts["pharmacy"] is None:
+            amounts["pharmacy"] = first.get("pharmacy")
+            if amounts["pharmacy"] is not None:
+                carried.append("pharmacy")
         maps = {}
         for name in self.maps:
             given = getattr(following, name, None) or {}

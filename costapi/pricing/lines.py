@@ -76,6 +76,7 @@ def covered_line(
         prior_authorization=prior_authorization,
         policy_id=policy_id,
         rate_id=rate_id,
+        benefit=terms.benefit,
     )
 
 
@@ -106,6 +107,7 @@ def cash_line(
         liability=CLINIC if clinic else PATIENT,
         prior_authorization=prior_authorization,
         policy_id=policy_id,
+        benefit=terms.benefit,
     )
 
 

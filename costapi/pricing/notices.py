@@ -116,6 +116,14 @@ def _state_unverified(d: _Draft) -> str:
     )
 
 
+def _pharmacy_missing(d: _Draft) -> str:
+    return (
+        "Your medication is dispensed by a specialty pharmacy under your plan's pharmacy "
+        "benefit, and your pharmacy copay or coinsurance was not given: this estimate "
+        "counts $0 for it. Ask your plan (or the pharmacy) what a monthly fill costs you."
+    )
+
+
 def _no_policy_in_effect(d: _Draft) -> str:
     return (
         f"The clinic has no coverage rule of your plan in effect on {long_date(d.date)} for "
@@ -213,6 +221,7 @@ AMOUNT_WORDS = {
     "out_of_pocket_max": "the out-of-pocket maximum",
     "coinsurance": "the coinsurance",
     "family": "the family amounts",
+    "pharmacy": "your pharmacy benefit",
     "pays_part_b_deductible": "whether it pays the Part B deductible",
     "coinsurance_share": "the share of coinsurance it pays",
     "office_visit_copay": "the office-visit copay",
@@ -323,4 +332,5 @@ MESSAGES = {
     "no_contracted_rate": _no_contracted_rate,
     "medicaid_crossover": _medicaid_crossover,
     "secondary_may_cover": _secondary_may_cover,
+    "pharmacy_benefits_missing": _pharmacy_missing,
 }

@@ -18,7 +18,7 @@ from .inputs import Insurance, Secondary
 from .lines import LineDraft
 from .money import UNLIMITED, ZERO, cents, optional_cents
 from .notices import Notices
-from .terms import LineTerms
+from .terms import PHARMACY, LineTerms
 
 SECONDARY_ONLY_KINDS = ("medicare_supplement",)  # never a primary: Medigap pays after Medicare
 OFFICE_CATEGORIES = ("office_visit", "evaluation")  # where a Plan N copay is taken first
@@ -114,7 +114,9 @@ class SupplementRun:
             met = optional_cents(self.terms.benefits.out_of_pocket_met, ZERO) if first else ZERO
             self.left = optional_cents(year.get("out_of_pocket_max"), UNLIMITED) - met
         owed = self.copay
-        covered = [(line, item) for line, item in zip(lines, items, strict=True) if line.covered]
+        # Medigap has no drug coverage: pharmacy lines get nothing, nor count for Plan N / K
+        covered = [(line, item) for line, item in zip(lines, items, strict=True)
+                   if line.covered and line.benefit != PHARMACY]  # fmt: skip
         covered.sort(key=lambda pair: pair[1].category not in OFFICE_CATEGORIES)  # stable
         for line, _item in covered:
             deductible, rest = line.deductible, line.copay + line.coinsurance

@@ -13,6 +13,8 @@ from .schedule import PlannedPhase
 # How a covered line's allowed amount was found (3.3: allowed_basis)
 CONTRACTED, PERCENT_OF_CHARGE, CHARGE = "contracted", "percent_of_charge", "charge"
 OUT_OF_NETWORK_PERCENT, NONE = "out_of_network_percent", "none"
+PHARMACY_RATE, LIST_PRICE = "pharmacy_rate", "list_price"  # of a pharmacy line (3.8)
+MEDICAL, PHARMACY = "medical", "pharmacy"  # a visit item's benefit (3.8)
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,6 +34,9 @@ class LineTerms:
     effect on the visit date applies), else charge x default_allowed_percent,
     else the charge; out of network charge x out_of_network_allowed_percent,
     else the charge. `programs` are indices of the programs that pay for it.
+
+    An insured pharmacy line (3.8) has charge 0, the payer's pharmacy rates, and the list
+    price (unit charge x units) as `default_allowed`, in and out of network alike.
     """
 
     code: str
@@ -47,6 +52,7 @@ class LineTerms:
     programs: tuple[int, ...] = ()
     default_basis: str = CHARGE  # of default_allowed: percent_of_charge or charge
     out_of_network_basis: str = CHARGE  # of out_of_network_allowed
+    benefit: str = MEDICAL
 
 
 def line_charges(service: Service, units: int) -> tuple[Decimal, Decimal]:
@@ -115,6 +121,14 @@ def pays_for(program, code: str, category: str) -> bool:
     return code in program.services or category in program.categories
 
 
+def pharmacy_items(phases: tuple[PlannedPhase, ...], services: Mapping[str, Service]) -> set:
+    """(service, category) of every pharmacy visit item of the phases (3.8)."""
+    return {(item.service, services[item.service].category)
+            for phase in phases
+            for visit in (phase.visit, *(change.visit for change in phase.visit_changes))
+            for item in visit if item.benefit == PHARMACY}  # fmt: skip
+
+
 def plan_programs(programs, plan: Plan, services: Mapping[str, Service]) -> list:
     """The programs that pay for at least one visit item of the plan, in the given order."""
     visits = [visit for phase in plan.phases
@@ -136,31 +150,35 @@ def insured_lines(
     coinsurance depend on the plan year: benefit_years)."""
     payer = insurance.payer
     policies = ranked_policies(insurance)
-    rates_by_service: dict[str, list[Rate]] = {}
+    rates_by_service: dict[tuple[str, str], list[Rate]] = {}
     for rate in payer.rates:
-        rates_by_service.setdefault(rate.service, []).append(rate)
-    cache: dict[tuple[str, int], LineTerms] = {}
+        rates_by_service.setdefault((rate.service, rate.benefit), []).append(rate)
+    cache: dict[tuple[str, int, str], LineTerms] = {}
 
     def terms(item: VisitItem) -> LineTerms:
-        key = (item.service, item.units)
+        key = (item.service, item.units, item.benefit)
         if key in cache:
             return cache[key]
         service = services[item.service]
         code, category, units = item.service, service.category, item.units
         charge, cash = line_charges(service, units)
         rates = sorted(
-            rates_by_service.get(item.service, ()),
+            rates_by_service.get((item.service, item.benefit), ()),
             key=lambda r: (r.effective_from or date.min, r.id),
             reverse=True,
         )
         percent = payer.default_allowed_percent
         out_percent = payer.out_of_network_allowed_percent
+        pharmacy = item.benefit == PHARMACY
+        if pharmacy:  # the clinic bills nothing; the list price stands in for a rate
+            percent = out_percent = None
         cache[key] = LineTerms(
             code=code,
             category=category,
             units=units,
-            charge=charge,
+            charge=ZERO if pharmacy else charge,
             cash=cash,
+            benefit=item.benefit,
             description=service.description,
             policies=candidate_policies(policies, modality, code, category),
             rates=tuple(
@@ -174,12 +192,13 @@ def insured_lines(
             ),
             default_allowed=charge if percent is None else cents(charge * percent),
             out_of_network_allowed=charge if out_percent is None else cents(charge * out_percent),
-            default_basis=CHARGE if percent is None else PERCENT_OF_CHARGE,
+            default_basis=LIST_PRICE if pharmacy
+            else CHARGE if percent is None else PERCENT_OF_CHARGE,
             out_of_network_basis=CHARGE if out_percent is None else OUT_OF_NETWORK_PERCENT,
             programs=tuple(
                 index
                 for index, program in enumerate(programs)
-                if pays_for(program, code, category)
+                if pays_for(program, code, category) and (pharmacy or not program.pharmacy_only)
             ),
         )
         return cache[key]
