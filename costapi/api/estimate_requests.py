@@ -203,9 +203,55 @@ class InNetworkBenefitsSchema(NetworkBenefitsSchema):
     next_plan_year = fields.Nested(YearSchema, allow_none=True)
 
 
+class PharmacyYearSchema(Schema):
+    """`next_plan_year.pharmacy`: the pharmacy terms of every later plan year (domain 3.8);
+    they replace the first year's whole object. No met amounts: they start at 0."""
+
+    deductible = Money(allow_none=True, metadata={
+        "description": "A separate pharmacy deductible; left out: none."})
+    integrated_deductible = Flag(metadata={
+        "description": "true: fills use the medical deductible (HSA-qualified plans); "
+                       "default false."})
+    copay_per_fill = Money(allow_none=True, metadata={
+        "description": "The member's copay per monthly fill (wins over coinsurance)."})
+    coinsurance = Fraction(allow_none=True, metadata={
+        "description": "The member's share of a fill, without a copay."})
+    coinsurance_max_per_fill = Money(allow_none=True, metadata={
+        "description": "The most the coinsurance costs per fill; left out: no cap."})
+    integrated_out_of_pocket = Flag(metadata={
+        "description": "true (default): fills count toward, and are capped by, the medical "
+                       "out-of-pocket maximum."})
+    out_of_pocket_max = Money(allow_none=True, metadata={
+        "description": "A separate pharmacy limit when not integrated; left out: no limit."})
+
+
+class PharmacySchema(PharmacyYearSchema):
+    """`benefits.pharmacy` (domain 3.8): what the member pays per monthly fill of a drug a
+    specialty pharmacy dispenses (visit items with benefit `pharmacy`), in network."""
+
+    deductible_met = Money(metadata={"description": "Met this plan year of the separate "
+                                                    "pharmacy deductible."})
+    out_of_pocket_met = Money(metadata={"description": "Met this plan year of the separate "
+                                                       "pharmacy out-of-pocket maximum."})
+
+    @validates_schema
+    def met_within_totals(self, data, **kwargs):
+        _met_within_totals(data)
+
+
+class PrimaryYearSchema(YearSchema):
+    """`benefits.next_plan_year` of the primary: also its later years' pharmacy terms."""
+
+    pharmacy = fields.Nested(PharmacyYearSchema, allow_none=True)
+
+
 class BenefitsSchema(InNetworkBenefitsSchema):
     out_of_network = fields.Nested(NetworkBenefitsSchema, allow_none=True)
     accumulator_program = Flag()
+    pharmacy = fields.Nested(PharmacySchema, allow_none=True, metadata={
+        "description": "Pharmacy benefit terms for pharmacy lines, whatever the network; "
+                       "left out: fills cost 0 (warning pharmacy_benefits_missing)."})
+    next_plan_year = fields.Nested(PrimaryYearSchema, allow_none=True)
 
 
 class SupplementYearSchema(Schema):

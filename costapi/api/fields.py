@@ -16,6 +16,7 @@ OVER_LIMIT = "Amounts over one billion are not accepted."
 NEGATIVE = re.compile(r"^-\d+(\.\d+)?$")
 TOO_LARGE = re.compile(r"^0*[1-9]\d{10,}(\.\d+)?$")
 CODE_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$"
+BENEFITS = ("medical", "pharmacy")  # which of the member's benefits an item goes through (3.8)
 
 
 class Pattern(validate.Regexp):
@@ -112,6 +113,12 @@ def Code(**kwargs):  # noqa: N802 - a field factory reads like a field class
         validate=Pattern(CODE_PATTERN, error="A short identifier: letters, digits, . _ -"),
         **kwargs,
     )
+
+
+def Benefit(description, **kwargs):  # noqa: N802 - a field factory reads like a field class
+    """`medical` (the clinic bills it) or `pharmacy` (a specialty pharmacy dispenses it)."""
+    return fields.String(validate=validate.OneOf(BENEFITS),
+                         metadata={"description": description, "default": "medical"}, **kwargs)
 
 
 class Timestamp(fields.DateTime):

@@ -3,7 +3,7 @@ from itertools import combinations
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from costapi.api.fields import ByName, Code, Flag, Fraction, Money, Pattern
+from costapi.api.fields import Benefit, ByName, Code, Flag, Fraction, Money, Pattern
 from costapi.api.parsing import Blueprint
 from costapi.api.rules import rule_routes
 from costapi.pricing.vocabulary import CATEGORIES, MODALITIES, PAYER_KINDS
@@ -30,6 +30,9 @@ class EffectiveDated(Schema):
 class RateSchema(EffectiveDated):
     service = Code(required=True)
     allowed = Money(places=4, required=True)
+    benefit = Benefit("pharmacy: the allowed amount per unit of a specialty pharmacy fill; "
+                      "a service may have a medical and a pharmacy rate at once.",
+                      load_default="medical")
 
 
 class PolicySchema(EffectiveDated):
@@ -112,8 +115,8 @@ def _overlaps(items, key):
 
 
 def _rate_key(rate):
-    """service"""
-    return rate["service"]
+    """service and benefit"""
+    return rate["service"], rate.get("benefit", "medical")
 
 
 def _policy_key(policy):

@@ -1,7 +1,7 @@
 """Treatment plan templates: phases with a cadence and the services of each visit."""
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from costapi.api.fields import Code, Pattern
+from costapi.api.fields import Benefit, Code, Pattern
 from costapi.api.parsing import Blueprint
 from costapi.api.rules import rule_routes
 from costapi.pricing.vocabulary import MODALITIES, PAYER_KINDS, PHASE_KINDS
@@ -15,6 +15,8 @@ SESSIONS = validate.Range(0, 366)
 class VisitItemSchema(Schema):
     service = Code(required=True)
     units = fields.Integer(required=True, validate=validate.Range(1, 10000), strict=True)
+    benefit = Benefit("pharmacy: a specialty pharmacy dispenses it under the member's pharmacy "
+                      "benefit and the clinic does not bill it; left out: medical.")
 
 
 class VisitChangeSchema(Schema):

@@ -35,6 +35,7 @@ class Rate(PayerItem, Base):
 
     service: Mapped[str] = mapped_column(String(32))
     allowed: Mapped[Decimal] = mapped_column(Numeric(14, 4))
+    benefit: Mapped[str] = mapped_column(String(20), default="medical")  # or "pharmacy" (3.8)
 
 
 class Policy(PayerItem, Base):

@@ -298,29 +298,34 @@ def check_payer(check_id, path=("coverage", "secondary")):
     return _usable_check(check_id, None, path).payer_code
 
 
-def _in_network(item):
-    return not (item.get("field") or "").startswith("out_of_network")
+PRIMARY_ONLY = ("out_of_network", "pharmacy")  # a secondary's check gives neither (3.7, 3.8)
+
+
+def _of_secondary(item):
+    return not (item.get("field") or "").startswith(PRIMARY_ONLY)
 
 
 def estimate_benefits(coverage, start_date, path=("coverage",), payer=None,
-                      plan_year_start=None, in_network_only=False):
+                      plan_year_start=None, for_secondary=False):
     """The benefits and warnings an estimate gets from `coverage.eligibility_check`.
 
     `coverage`: the request's object at `path` (the coverage, or `coverage.secondary`), with
     `eligibility_check` and optional explicit `benefits`, which override the check's field by
     field. `payer`: the payer the check must be for (default: `coverage["payer"]`).
     `plan_year_start`: the plan year's start when neither the request nor the check gives
-    one (default: January 1 of the start date's year). `in_network_only`: the check's
-    out-of-network benefits (and warnings about them) are left out.
+    one (default: January 1 of the start date's year). `for_secondary` (a secondary's
+    check): the check's out-of-network and pharmacy benefits (and warnings about them) are
+    left out. A check's `pharmacy` terms merge field by field like the other amounts.
     """
     payer = payer or coverage["payer"]
     check = _usable_check(coverage["eligibility_check"], payer, path)
     explicit = coverage.get("benefits") or {}
     stored = _stored_benefits(check)
     warnings = check.warnings
-    if in_network_only:
-        stored.pop("out_of_network", None)
-        warnings = [item for item in warnings if _in_network(item)]
+    if for_secondary:
+        for key in PRIMARY_ONLY:
+            stored.pop(key, None)
+        warnings = [item for item in warnings if _of_secondary(item)]
     warnings = _kept_warnings(warnings, explicit)
     plan_year_start = (explicit.get("plan_year_start", stored.get("plan_year_start"))
                        or plan_year_start or date(start_date.year, 1, 1))
@@ -362,5 +367,5 @@ def secondary_benefits(secondary, start_date, payer, plan_year_start=None):
         warnings = _kept_warnings([item for item in check.warnings if not item.get("field")], {})
     else:
         benefits, warnings = estimate_benefits(secondary, start_date, SECONDARY, payer,
-                                               plan_year_start, in_network_only=True)
+                                               plan_year_start, for_secondary=True)
     return benefits, tuple({**item, "payer": payer} for item in warnings)

@@ -2,6 +2,7 @@
 from decimal import Decimal
 
 from costapi import pricing
+from costapi.pricing.inputs import PharmacyBenefits
 from costapi.pricing.money import ZERO
 
 
@@ -11,7 +12,8 @@ def service_input(row):
 
 
 def visit_input(items):
-    return tuple(pricing.VisitItem(item["service"], item["units"]) for item in items)
+    return tuple(pricing.VisitItem(item["service"], item["units"],
+                                   item.get("benefit") or "medical") for item in items)
 
 
 def visit_changes_input(changes):
@@ -58,7 +60,8 @@ def payer_input(row, rates, policies, standard=()):
         standard_benefits=tuple(standard_input(entry) for entry in standard),
         default_allowed_percent=row.default_allowed_percent,
         out_of_network_allowed_percent=row.out_of_network_allowed_percent,
-        rates=tuple(pricing.Rate(r.id, r.service, r.allowed, r.effective_from, r.effective_to)
+        rates=tuple(pricing.Rate(r.id, r.service, r.allowed, r.effective_from, r.effective_to,
+                                 r.benefit or "medical")
                     for r in rates),
         policies=tuple(
             pricing.Policy(
@@ -126,6 +129,24 @@ def amounts_input(data, kind=pricing.Amounts):
     return kind(**fields)
 
 
+def pharmacy_input(data, later=False):
+    """`benefits.pharmacy` (or `next_plan_year.pharmacy`, `later`: met amounts 0) from
+    request or check data; None when not given (fills then cost the patient 0)."""
+    if data is None:
+        return None
+    return PharmacyBenefits(
+        deductible=data.get("deductible"),
+        deductible_met=ZERO if later else data.get("deductible_met") or ZERO,
+        integrated_deductible=data.get("integrated_deductible") is True,
+        copay_per_fill=data.get("copay_per_fill"),
+        coinsurance=data.get("coinsurance"),
+        coinsurance_max_per_fill=data.get("coinsurance_max_per_fill"),
+        integrated_out_of_pocket=data.get("integrated_out_of_pocket") is not False,
+        out_of_pocket_max=data.get("out_of_pocket_max"),
+        out_of_pocket_met=ZERO if later else data.get("out_of_pocket_met") or ZERO,
+    )
+
+
 def year_input(data):
     """`next_plan_year` from request data, or None when not given; an amount not typed stays
     None (the engine takes it from the payer's standard benefits, else the first year)."""
@@ -141,6 +162,7 @@ def year_input(data):
         family=pricing.Amounts(deductible=family.get("deductible"),
                                out_of_pocket_max=family.get("out_of_pocket_max"))
         if family else None,
+        pharmacy=pharmacy_input(data.get("pharmacy"), later=True),
     )
 
 
@@ -158,6 +180,7 @@ def benefits_input(data):
         visits_used={int(k): v for k, v in (data.get("visits_used") or {}).items()},
         coinsurance_by_category=dict(data.get("coinsurance_by_category") or {}),
         next_plan_year=year_input(data.get("next_plan_year")),
+        pharmacy=pharmacy_input(data.get("pharmacy")),
     )
 
 

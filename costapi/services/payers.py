@@ -10,7 +10,7 @@ from costapi.services.catalog import live_service_codes
 from costapi.services.errors import Invalid
 from costapi.services.rules import RuleStore
 
-RATE_FIELDS = ("service", "allowed", "effective_from", "effective_to")
+RATE_FIELDS = ("service", "allowed", "effective_from", "effective_to", "benefit")
 POLICY_FIELDS = (
     "modality", "service", "category", "covered", "reason", "prior_authorization",
     "diagnosis_codes", "max_visits_per_year", "effective_from", "effective_to",
