@@ -328,3 +328,14 @@ def test_a_secondarys_check_gives_no_pharmacy_terms(app):
     assert "pharmacy" not in terms and terms["deductible"] == Decimal("1000.00")
     built = engine_input(request_data, rules, secondary_benefits=terms)
     assert built.coverage.secondary.benefits.pharmacy is None
+
+
+def test_a_pharmacy_plan_is_estimated_over_http(client, billing):
+    """With the engine: the plan's pharmacy items come back as pharmacy lines (figures are
+    the engine's tests)."""
+    response = client.post("/api/v1/estimates", headers=billing,
+                           json=request(RX_PLAN, {**BENEFITS, "pharmacy": dict(PHARMACY)}))
+    assert response.status_code == 201, response.json
+    lines = response.json["visits"][0]["lines"]
+    assert {line["service"]: line["benefit"] for line in lines} == {
+        DRUG: "pharmacy", VISIT: "medical"}
