@@ -20,6 +20,7 @@ from costapi.pricing import (  # noqa: E402
     EstimateInput,
     Insurance,
     Payer,
+    PharmacyBenefits,
     Phase,
     Plan,
     Policy,
@@ -67,6 +68,15 @@ def spravato_plan(open_maintenance: bool) -> Plan:
             ),
         ),
     )
+
+
+def dispensed(plan: Plan) -> Plan:
+    """The same plan with the drug from a specialty pharmacy (the pharmacy benefit, 3.8)."""
+    def item(it):
+        return replace(it, benefit="pharmacy") if it.service == "J0013" else it
+
+    return replace(plan, code=plan.code + "-pharmacy", phases=tuple(
+        replace(phase, visit=tuple(map(item, phase.visit))) for phase in plan.phases))
 
 
 def daily_plan(days: int) -> Plan:
@@ -153,6 +163,13 @@ PLAN_N = Payer("medigap-n", "medicare_supplement", standard_benefits=(
                      coinsurance_share=D("1"), office_visit_copay=D("20.00")),))  # fmt: skip
 SECOND_PLAN = Payer("harbor-ppo", "commercial", D("0.80"), policies=(
     Policy(30, modality="esketamine_nasal", prior_authorization=True),))  # fmt: skip
+PHARMACY_INSURANCE = replace(
+    INSURANCE,
+    payer=replace(PAYER, rates=(*PAYER.rates, Rate(43, "J0013", D("10.9000"), date(2026, 1, 1),
+                                                   benefit="pharmacy"))),
+    benefits=replace(BENEFITS, pharmacy=PharmacyBenefits(
+        deductible=D("250.00"), coinsurance=D("0.25"), coinsurance_max_per_fill=D("400.00"))),
+)  # fmt: skip
 WITH_MEDIGAP = Insurance(
     payer=MEDICARE, diagnosis_codes=("F33.2",),
     secondary=Secondary(PLAN_N, "supplement", SupplementBenefits()),
@@ -233,6 +250,18 @@ def main() -> None:
     report(
         "  commercial + second plan, non-duplication",
         EstimateInput(spravato_plan(False), SERVICES, start, WITH_SECOND_PLAN),
+        rounds=30,
+        per_round=50,
+    )
+    report(
+        "  J0013 under the pharmacy benefit (fills)",
+        EstimateInput(dispensed(spravato_plan(False)), SERVICES, start, PHARMACY_INSURANCE),
+        rounds=30,
+        per_round=50,
+    )
+    report(
+        "  same, pharmacy, range 12-19",
+        EstimateInput(dispensed(spravato_plan(True)), SERVICES, start, PHARMACY_INSURANCE),
         rounds=30,
         per_round=50,
     )
