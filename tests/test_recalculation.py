@@ -61,7 +61,7 @@ def payer_version(estimate_id):
 def test_a_changed_rate_gives_the_new_allowed_and_links_the_new_estimate():
     old = stored(with_patient(spravato()))
     before = result(old)
-    assert before["visits"][0]["lines"][0]["allowed"] == "669.20"  # 56 mg x 11.95
+    assert before["visits"][0]["lines"][0]["allowed"] == "872.48"  # 56 mg x 15.58
     change_drug_rate(Decimal("10.0000"))
 
     outcome = recalculation.recalculate(load)

@@ -1,10 +1,10 @@
 """Visit balances explain a copay-accumulator cliff (domain 3.6, section 4), on the fixtures.
 
 spravato-56-commercial from Monday 2027-01-04 with Acme PPO in network: per visit J0013 x 56
-allowed 11.95 x 56 = 669.20, 99214 155.00, 99417 38.00; deductible 1500.00, coinsurance 0.20,
-OOP maximum 5000.00, no copays; the Spravato savings program (J0013; the patient pays at
-least 10.00 a visit; 7150.00 a year) with a copay accumulator: the plan does not credit what
-the program pays.
+allowed 15.58 x 56 = 872.48, 99214 154.58, 99415 23.60, 99416 11.43 (1062.09 a visit);
+deductible 1500.00, coinsurance 0.20, OOP maximum 5000.00, no copays; the Spravato savings
+program (J0013; the patient pays at least 10.00 a visit; 7150.00 a year) with a copay
+accumulator: the plan does not credit what the program pays.
 """
 import pytest
 
@@ -27,39 +27,40 @@ def test_balances_explain_the_cliff_visit_by_visit(client, billing):
     response = client.post("/api/v1/estimates/preview", headers=billing, json=REQUEST)
     assert response.status_code == 200, response.json
     visits = response.json["visits"]
-    # Visit 1: all 862.20 allowed is deductible; the program pays 669.20 - 10 = 659.20 of the
+    # Visit 1: all 1062.09 allowed is deductible; the program pays 872.48 - 10 = 862.48 of the
     # J0013 line, which the plan then takes back off the deductible and OOP met:
-    # deductible 1500 - 862.20 + 659.20 = 1297.00; OOP 5000 - 862.20 + 659.20 = 4797.00;
-    # the program 7150 - 659.20 = 6490.80; the patient 10 + 155 + 38 = 203.00
-    assert visits[0]["patient_pays"] == "203.00"
-    assert balances(visits[0]) == ("1297.00", "4797.00", "6490.80")
-    # Visits 2-4 the same: the deductible falls only by 203.00 a visit, to 688.00 after 4
-    assert balances(visits[3]) == ("688.00", "4188.00", "4513.20")  # 7150 - 4 x 659.20
-    # Visit 5: J0013 669.20 deductible (18.80 left), 99214 18.80 + 0.20 x 136.20 = 27.24,
-    # 99417 7.60; program 659.20: patient 10 + 46.04 + 7.60 = 63.64; the deductible
-    # comes back to 0 + 659.20 = 659.20; OOP 4188 - 722.84 + 659.20 = 4124.36
-    assert visits[4]["patient_pays"] == "63.64"
-    assert balances(visits[4]) == ("659.20", "4124.36", "3854.00")
-    # Visit 6: J0013 deductible 659.20 + 0.20 x 10 = 2.00; program 661.20 - 10 = 651.20;
-    # patient 10 + 31 + 7.60 = 48.60; the deductible "stays unmet": 651.20
-    assert visits[5]["patient_pays"] == "48.60"
-    assert balances(visits[5])[0] == "651.20"
-    # Visits 7-11 the program pays 644.80, 639.68, 635.58, 632.30, 629.68 (each the J0013
-    # share less 10 as the deductible creeps down): 7150 - 5 x 659.20 - 651.20 - 3182.04
-    # = 20.76 left after visit 11
-    assert balances(visits[10])[2] == "20.76"
-    # Visit 12, the cliff: J0013 deductible 629.68 + 0.20 x 39.52 = 7.90 = 637.58, the
-    # program pays its last 20.76: patient 616.82 + 31 + 7.60 = 655.42; deductible 20.76
-    assert visits[11]["date"] == "2027-02-22"
-    assert visits[11]["patient_pays"] == "655.42"
-    assert balances(visits[11]) == ("20.76", "3177.34", "0.00")  # OOP 3832.76 - 655.42
-    # Visit 13: J0013 20.76 + 0.20 x 648.44 = 129.69 -> 150.45 + 31 + 7.60 = 189.05
-    assert visits[12]["patient_pays"] == "189.05"
-    assert balances(visits[12])[:2] == ("0.00", "2988.29")  # 3177.34 - 189.05
-    # From visit 14: coinsurance only, 133.84 + 31 + 7.60 = 172.44 a visit
-    assert {v["patient_pays"] for v in visits[13:]} == {"172.44"}
+    # deductible 1500 - 1062.09 + 862.48 = 1300.39; OOP 5000 - 1062.09 + 862.48 = 4800.39;
+    # the program 7150 - 862.48 = 6287.52; the patient 10 + 154.58 + 23.60 + 11.43 = 199.61
+    assert visits[0]["patient_pays"] == "199.61"
+    assert balances(visits[0]) == ("1300.39", "4800.39", "6287.52")
+    # Visits 2-3 the same: the deductible falls only by 199.61 a visit, to 901.17 after 3
+    assert balances(visits[2]) == ("901.17", "4401.17", "4562.56")  # 7150 - 3 x 862.48
+    # Visit 4: J0013 872.48 deductible (28.69 left), 99214 28.69 + 0.20 x 125.89 = 25.18,
+    # 99415 0.20 x 23.60 = 4.72, 99416 0.20 x 11.43 = 2.29; program 862.48: patient
+    # 10 + 28.69 + 25.18 + 4.72 + 2.29 = 70.88; the deductible comes back to 0 + 862.48;
+    # OOP 4401.17 - 70.88 = 4330.29; the program 4562.56 - 862.48 = 3700.08
+    assert visits[3]["patient_pays"] == "70.88"
+    assert balances(visits[3]) == ("862.48", "4330.29", "3700.08")
+    # Visit 5: J0013 deductible 862.48 + 0.20 x 10 = 2.00; program 864.48 - 10 = 854.48;
+    # patient 10 + 30.92 + 4.72 + 2.29 = 47.93; the deductible "stays unmet": 854.48
+    assert visits[4]["patient_pays"] == "47.93"
+    assert balances(visits[4])[0] == "854.48"
+    # Visits 6-8 the program pays 848.08, 842.96, 838.86 (each the J0013 share less 10 as the
+    # deductible creeps down): 3700.08 - 854.48 - 848.08 - 842.96 - 838.86 = 315.70 left
+    assert balances(visits[7])[2] == "315.70"
+    # Visit 9, the cliff: J0013 deductible 838.86 + 0.20 x 33.62 = 6.72 = 845.58, the
+    # program pays its last 315.70: patient 529.88 + 30.92 + 4.72 + 2.29 = 567.81;
+    # deductible 315.70; OOP 4330.29 - 4 x 47.93 = 4138.57 before it, - 567.81 = 3570.76
+    assert visits[8]["date"] == "2027-02-01"
+    assert visits[8]["patient_pays"] == "567.81"
+    assert balances(visits[8]) == ("315.70", "3570.76", "0.00")
+    # Visit 10: J0013 315.70 + 0.20 x 556.78 = 111.36 -> 427.06 + 30.92 + 4.72 + 2.29 = 464.99
+    assert visits[9]["patient_pays"] == "464.99"
+    assert balances(visits[9])[:2] == ("0.00", "3105.77")  # 3570.76 - 464.99
+    # From visit 11: coinsurance only, 0.20 x 872.48 = 174.50 + 30.92 + 4.72 + 2.29 = 212.43
+    assert {v["patient_pays"] for v in visits[10:]} == {"212.43"}
     warning = next(w for w in response.json["warnings"] if w["code"] == "assistance_exhausted")
-    assert warning["date"] == "2027-02-22"
+    assert warning["date"] == "2027-02-01"
 
 
 def test_self_pay_has_no_balances(client, billing):

@@ -31,18 +31,21 @@ def test_create_then_read_returns_the_same_estimate(client, billing):
 
 
 def test_the_first_visit_follows_the_contract_rates(client, billing):
-    """J0013 56 mg at Acme's 11.95/mg: allowed 56 x 11.95 = 669.20, all deductible (1500 left);
-    99214 at 155.00 pays the 30.00 office copay; 99417 (office_visit too) owes no second copay."""
+    """J0013 56 mg at Acme's 15.58/mg: allowed 56 x 15.58 = 872.48, all deductible (1500 left);
+    99214 at 154.58 pays the 30.00 office copay; 99415 (23.60) and 99416 (11.43), office_visit
+    too, owe no second copay."""
     visit = client.post("/api/v1/estimates/preview", json=spravato(),
                         headers=billing).json["visits"][0]
-    drug, office, prolonged = visit["lines"]
+    drug, office, first_hour, half_hour = visit["lines"]
     assert (drug["allowed"], drug["deductible"], drug["patient_pays"]) == (
-        "669.20", "669.20", "669.20")
+        "872.48", "872.48", "872.48")
     assert (office["allowed"], office["copay"], office["insurance_pays"]) == (
-        "155.00", "30.00", "125.00")
-    assert (prolonged["allowed"], prolonged["patient_pays"], prolonged["insurance_pays"]) == (
-        "38.00", "0.00", "38.00")
-    assert visit["patient_pays"] == "699.20"  # 669.20 + 30.00 + 0.00
+        "154.58", "30.00", "124.58")  # 154.58 - 30.00
+    assert (first_hour["service"], first_hour["allowed"], first_hour["patient_pays"],
+            first_hour["insurance_pays"]) == ("99415", "23.60", "0.00", "23.60")
+    assert (half_hour["service"], half_hour["allowed"], half_hour["patient_pays"],
+            half_hour["insurance_pays"]) == ("99416", "11.43", "0.00", "11.43")
+    assert visit["patient_pays"] == "902.48"  # 872.48 + 30.00 + 0.00 + 0.00
 
 
 def test_preview_stores_nothing(client, billing):

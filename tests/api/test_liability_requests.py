@@ -188,30 +188,33 @@ def test_a_signed_waiver_makes_a_diagnosis_denial_the_patients(client, billing):
 
 
 def test_a_copay_after_the_deductible(client, billing):
-    # Acme PPO, spravato 56 mg: J0013 x 56 at 11.95 = 669.20 (drug, coinsurance 0.20),
-    # 99214 155.00 and 99417 38.00 (office_visit, copay 30.00 after the deductible);
-    # deductible 1500.00, none met.
+    # Acme PPO, spravato 56 mg: J0013 x 56 at 15.58 = 872.48 (drug, coinsurance 0.20),
+    # 99214 154.58, 99415 23.60 and 99416 11.43 (office_visit, copay 30.00 after the
+    # deductible); deductible 1500.00, none met.
     result = create(client, billing, with_copays({"office_visit": AFTER}))
     visits = [[(line["service"], line["deductible"], line["copay"], line["coinsurance"],
                 line["patient_pays"]) for line in visit["lines"]]
               for visit in result["visits"][:3]]
     assert visits[0] == [
-        ("J0013", "669.20", "0.00", "0.00", "669.20"),  # 830.80 of the deductible left
-        ("99214", "155.00", "0.00", "0.00", "155.00"),  # 675.80 left: no copay yet
-        ("99417", "38.00", "0.00", "0.00", "38.00"),    # 637.80 left
+        ("J0013", "872.48", "0.00", "0.00", "872.48"),  # 627.52 of the deductible left
+        ("99214", "154.58", "0.00", "0.00", "154.58"),  # 472.94 left: no copay yet
+        ("99415", "23.60", "0.00", "0.00", "23.60"),    # 449.34 left
+        ("99416", "11.43", "0.00", "0.00", "11.43"),    # 437.91 left
     ]
     assert visits[1] == [
-        # 637.80 meets the deductible; (669.20 - 637.80) x 0.20 = 6.28
-        ("J0013", "637.80", "0.00", "6.28", "644.08"),
+        # 437.91 meets the deductible; (872.48 - 437.91) x 0.20 = 434.57 x 0.20 = 86.91
+        ("J0013", "437.91", "0.00", "86.91", "524.82"),
         ("99214", "0.00", "30.00", "0.00", "30.00"),  # the deductible is met: the copay
-        ("99417", "0.00", "0.00", "0.00", "0.00"),    # owed once per visit and category
+        ("99415", "0.00", "0.00", "0.00", "0.00"),    # owed once per visit and category
+        ("99416", "0.00", "0.00", "0.00", "0.00"),
     ]
     assert visits[2] == [
-        ("J0013", "0.00", "0.00", "133.84", "133.84"),  # 669.20 x 0.20
+        ("J0013", "0.00", "0.00", "174.50", "174.50"),  # 872.48 x 0.20 = 174.496
         ("99214", "0.00", "30.00", "0.00", "30.00"),
-        ("99417", "0.00", "0.00", "0.00", "0.00"),
+        ("99415", "0.00", "0.00", "0.00", "0.00"),
+        ("99416", "0.00", "0.00", "0.00", "0.00"),
     ]
     # the same copay as a plain amount is owed from the first visit, outside the deductible
     plain = create(client, billing, with_copays({"office_visit": {"amount": "30.00"}}))
     assert [line["patient_pays"] for line in plain["visits"][0]["lines"]] == [
-        "669.20", "30.00", "0.00"]
+        "872.48", "30.00", "0.00", "0.00"]

@@ -15,25 +15,38 @@ def preview(client, headers, body):
 
 
 def test_acme_ppo_without_the_savings_program_is_told_what_it_would_save(client, billing):
-    """Acme PPO, spravato-56-commercial, 24 visits in 2027; J0013 56 x 11.95 = 669.20 a visit,
-    deductible 1,500.00, 20% coinsurance, office-visit copay 30.00 (99214 and 99417 share it),
-    out-of-pocket maximum 5,000.00. The patient's J0013 share:
-      visits 1-2: 669.20 each (deductible; 1,500.00 - 1,338.40 = 161.60 left)
-      visit 3: 161.60 + 20% x (669.20 - 161.60) = 161.60 + 101.52 = 263.12
-      visits 4-23: 20% x 669.20 = 133.84 (out of pocket after visit 3: 2 x 699.20 + 293.12
-                   = 1,691.52; 20 x (133.84 + 30.00) = 3,276.80 more: 4,968.32)
-      visit 24: 5,000.00 - 4,968.32 = 31.68 (the maximum reached, no copay)
-    The program pays each J0013 share less 10.00 (annual maximum 7,150.00 not reached):
-      2 x 659.20 + 253.12 + 20 x 123.84 + 21.68 = 1,318.40 + 253.12 + 2,476.80 + 21.68
-      = 4,070.00."""
+    """Acme PPO, spravato-56-commercial, 24 visits in 2027; J0013 56 x 15.58 = 872.48 a visit,
+    deductible 1,500.00, 20% coinsurance, office-visit copay 30.00 (99214, 99415 and 99416
+    share it), out-of-pocket maximum 5,000.00. The patient's J0013 share:
+      visit 1: 872.48 (deductible; 1,500.00 - 872.48 = 627.52 left)
+      visit 2: 627.52 + 20% x (872.48 - 627.52) = 627.52 + 48.99 = 676.51
+      visits 3-18: 20% x 872.48 = 174.50 (out of pocket after visit 2: 902.48 + 706.51
+                   = 1,608.99; 16 x (174.50 + 30.00) = 3,272.00 more: 4,880.99)
+      visit 19: 5,000.00 - 4,880.99 = 119.01 (the maximum reached, no copay); 20-24: 0
+    The savings program pays each J0013 share less 10.00 (annual maximum 7,150.00 not
+    reached): 862.48 + 666.51 + 16 x 164.50 + 109.01 = 862.48 + 666.51 + 2,632.00 + 109.01
+      = 4,270.00.
+    The treatment-session rebate (99214, 99415, 99416; patient_pays_per_visit 0.00) pays back
+    the copay of visits 1-18: 18 x 30.00 = 540.00 (under its 2,400.00), with or without the
+    savings program (which leaves the copays and the OOP met as they are)."""
     without = preview(client, billing, spravato())
     assert without["totals"]["net_patient_cost"] == "5000.00"
-    warning = next(w for w in without["warnings"] if w["code"] == "program_available")
-    assert warning["amount"] == "4070.00"
-    assert "Spravato withMe Savings Program (spravato-savings)" in warning["message"]
+    offers = {w["message"]: w["amount"] for w in without["warnings"]
+              if w["code"] == "program_available"}
+    assert len(offers) == 2
+    savings = next(m for m in offers if "Spravato withMe Savings Program (spravato-savings)" in m)
+    assert offers[savings] == "4270.00"
+    rebate = next(m for m in offers if "(spravato-session-rebate)" in m)
+    assert offers[rebate] == "540.00"
     with_program = preview(client, billing, spravato(programs=["spravato-savings"]))
-    assert with_program["totals"]["net_patient_cost"] == "930.00"  # 5,000.00 - 4,070.00
-    assert "program_available" not in {w["code"] for w in with_program["warnings"]}
+    assert with_program["totals"]["net_patient_cost"] == "730.00"  # 5,000.00 - 4,270.00
+    offered = [w for w in with_program["warnings"] if w["code"] == "program_available"]
+    assert [w["amount"] for w in offered] == ["540.00"]  # only the rebate is left to offer
+    assert "(spravato-session-rebate)" in offered[0]["message"]
+    both = preview(client, billing, spravato(programs=["spravato-savings",
+                                                       "spravato-session-rebate"]))
+    assert both["totals"]["net_patient_cost"] == "190.00"  # 730.00 - 540.00
+    assert "program_available" not in {w["code"] for w in both["warnings"]}
 
 
 def test_a_medicare_patient_is_not_offered_a_commercial_only_program(client, billing):

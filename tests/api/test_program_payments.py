@@ -1,6 +1,6 @@
 """Programs paid as a rebate and programs that exclude states, through HTTP (domain 3.6).
 
-On the fixtures: spravato-56-commercial with Acme PPO (99214 allowed 155.00) and a new
+On the fixtures: spravato-56-commercial with Acme PPO (99214 allowed 154.58) and a new
 rebate program on 99214 that is not valid in MA, MI, MN and RI.
 """
 from decimal import Decimal
@@ -53,14 +53,15 @@ def test_a_rebate_lowers_the_net_cost_not_what_is_paid_at_the_visit(client, admi
     # all of it rebated after the claim
     assert (line["service"], line["patient_pays"], line["expected_rebate"]) == (
         "99214", "30.00", "30.00")
-    # the copay is owed until the 5000.00 OOP maximum (99417 is an office visit too: its copay
-    # is the 99214's, once a visit). OOP met: visits 1 and 2 669.20 + 30 = 699.20 each
-    # (1398.40); visit 3 the rest of the deductible 161.60 + round(0.20 x 507.60) 101.52 + 30
-    # = 293.12 (1691.52); then 133.84 + 30 = 163.84 a visit: after visit 23 4968.32; visit
-    # 24's J0013 takes the last 31.68, so visit 24 owes no copay.
+    # the copay is owed until the 5000.00 OOP maximum (99415 and 99416 are office visits too:
+    # their copay is the 99214's, once a visit). OOP met: visit 1 J0013 56 x 15.58 = 872.48
+    # + 30 = 902.48; visit 2 the rest of the deductible 627.52 + round(0.20 x 244.96) 48.99
+    # + 30 = 706.51 (1608.99); then round(0.20 x 872.48) 174.50 + 30 = 204.50 a visit: after
+    # visit 18 1608.99 + 16 x 204.50 = 4880.99; visit 19's J0013 takes the last 119.01, so
+    # visits 19-24 owe no copay.
     totals = body["totals"]
-    assert totals["expected_rebate"] == "690.00"  # 23 x 30.00
-    assert Decimal(totals["net_patient_cost"]) == Decimal(totals["patient_pays"]) - 690
+    assert totals["expected_rebate"] == "540.00"  # 18 x 30.00
+    assert Decimal(totals["net_patient_cost"]) == Decimal(totals["patient_pays"]) - 540
     assert totals["patient_pays"] == "5000.00"  # paid at the visits: the OOP maximum
 
 

@@ -254,16 +254,22 @@ def test_insured_by_hand_and_the_self_pay_figure_beside_it(client):
 
 def test_commercial_plan_applies_and_names_the_savings_program(client):
     """Acme PPO in network, deductible 1500.00, 20 %, copay 30.00, OOP max 5000.00.
-    Each visit: J0013 56 x 11.95 = 669.20 goes to deductible/coinsurance, 99214 owes the
-    30.00 copay (99417 owes no second one); the program pays the J0013 share down to 10.00.
-    So the patient pays 40.00 a visit until the OOP max: deductible+coinsurance+copay reach
-    4968.32 after visit 23, and visit 24's J0013 coinsurance takes the last 31.68 (program
-    pays 21.68; the copay is then 0). 23 x 40.00 + 10.00 = 930.00."""
+    Each visit: J0013 56 x 15.58 = 872.48 goes to deductible/coinsurance, 99214 (154.58)
+    owes the 30.00 copay (99415 and 99416 owe no second one); the savings program pays the
+    J0013 share down to 10.00 and the treatment-session rebate pays back the 30.00 copay.
+    OOP met: visit 1 872.48 + 30 = 902.48; visit 2 the last 627.52 of the deductible +
+    0.20 x 244.96 = 48.99, + 30 = 706.51 (1608.99); visits 3-18 16 x (174.50 + 30.00) =
+    3272.00 (4880.99); visit 19's J0013 coinsurance takes the last 119.01 (the program pays
+    109.01; the copay is then 0); visits 20-24 cost 0. The patient pays the clinic
+    18 x 40.00 + 10.00 = 730.00, copays 18 x 30.00 = 540.00, all rebated: net 190.00."""
     body = client.post(ESTIMATE, json=acme()).json
     assert body["programs"] == [{"code": "spravato-savings",
-                                 "name": "Spravato withMe Savings Program"}]
-    assert body["totals"]["patient_pays"] == "930.00"
-    assert body["totals"]["copay"] == "690.00"
+                                 "name": "Spravato withMe Savings Program"},
+                                {"code": "spravato-session-rebate",
+                                 "name": "Spravato withMe treatment session rebate"}]
+    assert body["totals"]["patient_pays"] == "730.00"
+    assert body["totals"]["copay"] == "540.00"
+    assert body["totals"]["net_patient_cost"] == "190.00"  # 730.00 - 540.00 rebated
     assert Decimal(body["totals"]["assistance_pays"]) > 0
     assert body["self_pay_total"] == "25200.00"
     codes = [w["code"] for w in body["warnings"]]
@@ -273,14 +279,15 @@ def test_commercial_plan_applies_and_names_the_savings_program(client):
 
 
 def test_first_visit_and_the_cost_without_the_program(client):
-    """Acme as above. First visit: J0013 669.20 all to the deductible, the program pays it
-    down to 10.00, plus the 30.00 copay: 40.00. Without the program: deductible 1500.00 +
-    0.20 x (24 x 669.20 - 1500.00) = 0.20 x 14560.80 = 2912.16, + 24 x 30.00 = 720.00 copays
-    = 5132.16, over the OOP max: 5000.00."""
+    """Acme as above. First visit: J0013 872.48 all to the deductible, the program pays it
+    down to 10.00, plus the 30.00 copay: 40.00, of which the session rebate pays back 30.00:
+    net 10.00. Without the programs: deductible 1500.00 + 0.20 x (24 x 872.48 - 1500.00) =
+    0.20 x 19439.52 = 3887.90, + 24 x 30.00 = 720.00 copays = 6107.90, over the OOP max:
+    5000.00."""
     body = client.post(ESTIMATE, json=acme()).json
-    assert body["totals"]["net_patient_cost"] == "930.00"
+    assert body["totals"]["net_patient_cost"] == "190.00"
     assert body["first_visit"] == {"date": "2027-01-04", "patient_pays": "40.00",
-                                   "net_patient_cost": "40.00"}
+                                   "net_patient_cost": "10.00"}
     assert body["without_programs"] == "5000.00"
     assert body["with_accumulator"] is None  # not asked
     # no program applied (Medicare): nothing to compare with
@@ -288,43 +295,46 @@ def test_first_visit_and_the_cost_without_the_program(client):
     cash = client.post(ESTIMATE, json=self_pay()).json
     assert cash["without_programs"] is None and cash["with_accumulator"] is None
     assert cash["first_visit"] == {"date": "2027-01-04", "patient_pays": "1050.00",
-                                   "net_patient_cost": "1050.00"}  # 700.00 + 250.00 + 100.00
+                                   "net_patient_cost": "1050.00"}  # 700 + 250 + 70 + 30
 
 
 def test_without_programs_with_no_deductible(client):
-    """No deductible, 20 %, copay 30.00: each visit J0013 0.20 x 669.20 = 133.84 + 30.00.
-    With the program: 10.00 + 30.00 = 40.00 a visit, 24 x 40.00 = 960.00 (the program pays
-    24 x 123.84 = 2972.16, under its 7150.00). Without: 24 x 163.84 = 3932.16 (under the
-    OOP max). An accumulator changes nothing here: no deductible to hold back, and OOP met
-    (24 x 40.00 = 960.00) never reaches 5000.00."""
+    """No deductible, 20 %, copay 30.00: each visit J0013 0.20 x 872.48 = 174.50 + 30.00.
+    With the programs: the patient pays 10.00 + 30.00 = 40.00 a visit and gets the 30.00
+    copay back (session rebate): net 10.00 a visit, 24 x 10.00 = 240.00 (the savings program
+    pays 24 x 164.50 = 3948.00, under its 7150.00; the rebates 24 x 30.00 = 720.00, under
+    2400.00). Without: 24 x 204.50 = 4908.00 (under the OOP max). An accumulator changes
+    nothing here: no deductible to hold back, and OOP met (24 x 40.00 = 960.00; a rebate is
+    never held back) never reaches 5000.00."""
     body = client.post(ESTIMATE, json=acme(deductible="0.00", copay_accumulator="unknown")).json
-    assert body["totals"]["net_patient_cost"] == "960.00"
-    assert body["totals"]["assistance_pays"] == "2972.16"
-    assert body["without_programs"] == "3932.16"
-    assert body["with_accumulator"] == "960.00"
+    assert body["totals"]["net_patient_cost"] == "240.00"
+    assert body["totals"]["assistance_pays"] == "3948.00"
+    assert body["without_programs"] == "4908.00"
+    assert body["with_accumulator"] == "240.00"
 
 
 def test_a_copay_accumulator_yes_no_or_unknown(client):
-    """Acme with a copay accumulator: the plan does not credit the program's 659.20 a visit
-    (669.20 - 10.00), so the deductible met grows by 10.00 a visit.
-    Visits 1-10: 40.00 each = 400.00; the program pays 10 x 659.20 = 6592.00.
-    Visit 11: the program has 7150.00 - 6592.00 = 558.00 left: 669.20 - 558.00 + 30.00 =
-    141.20; deductible met 100.00 + 669.20 - 558.00 = 211.20.
-    Visit 12: all 669.20 to the deductible (met 880.40) + 30.00 = 699.20.
-    Visit 13: the last 619.60 of the deductible + 0.20 x 49.60 = 9.92, + 30.00 = 659.52.
-    Visits 14-24: 11 x (133.84 + 30.00) = 1802.24.
-    400.00 + 141.20 + 699.20 + 659.52 + 1802.24 = 3702.16 (under the OOP max 5000.00)."""
+    """Acme with a copay accumulator: the plan does not credit the savings program's 862.48 a
+    visit (872.48 - 10.00), so the deductible met grows by 10.00 a visit. The session rebate
+    pays back the 30.00 copay every visit (24 x 30.00 = 720.00, under 2400.00); a rebate is
+    never held back by the plan. Net cost a visit = what is paid less the 30.00 rebate.
+    Visits 1-8: net 10.00 each = 80.00; the program pays 8 x 862.48 = 6899.84.
+    Visit 9: the program has 7150.00 - 6899.84 = 250.16 left: 872.48 - 250.16 = 622.32;
+    deductible met 80.00 + 872.48 - 250.16 = 702.32.
+    Visit 10: the last 797.68 of the deductible + 0.20 x 74.80 = 14.96: 812.64.
+    Visits 11-24: 14 x 0.20 x 872.48 = 14 x 174.50 = 2443.00 (OOP met stays under 5000.00).
+    80.00 + 622.32 + 812.64 + 2443.00 = 3957.96."""
     yes = client.post(ESTIMATE, json=acme(copay_accumulator="yes")).json
-    assert yes["totals"]["net_patient_cost"] == "3702.16"
+    assert yes["totals"]["net_patient_cost"] == "3957.96"
     assert yes["totals"]["assistance_pays"] == "7150.00"
     assert yes["without_programs"] == "5000.00"  # the accumulator only matters with a program
     assert yes["with_accumulator"] is None
     no = client.post(ESTIMATE, json=acme(copay_accumulator="no")).json
-    assert no["totals"]["net_patient_cost"] == "930.00"  # as without the question
+    assert no["totals"]["net_patient_cost"] == "190.00"  # as without the question
     assert no["with_accumulator"] is None
     unknown = client.post(ESTIMATE, json=acme(copay_accumulator="unknown")).json
     assert unknown["totals"] == no["totals"]  # priced without it
-    assert unknown["with_accumulator"] == "3702.16"  # and the possible higher cost beside
+    assert unknown["with_accumulator"] == "3957.96"  # and the possible higher cost beside
     assert unknown["without_programs"] == "5000.00"
     cash = client.post(ESTIMATE, json=self_pay(copay_accumulator="no"))
     assert cash.status_code == 422

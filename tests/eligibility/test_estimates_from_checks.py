@@ -79,8 +79,9 @@ def test_a_plan_year_between_the_check_and_the_start_resets_the_met_amounts(
     same_figures(from_check, typed)
     warning = from_check["warnings"][-1]
     assert warning["code"] == "eligibility_plan_year_reset" and warning["date"] == "2027-01-01"
-    # without the reset the first visit would owe only the 500.00 left of the deductible
-    assert from_check["visits"][0]["lines"][0]["deductible"] == "669.20"
+    # without the reset the first visit would owe only the 500.00 left of the deductible;
+    # reset, the whole J0013 line (56 x 15.58 = 872.48, under the 1500.00) is deductible
+    assert from_check["visits"][0]["lines"][0]["deductible"] == "872.48"
 
 
 def test_explicit_benefits_override_the_check_field_by_field(client, billing, stored_check):

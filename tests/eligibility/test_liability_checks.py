@@ -131,12 +131,14 @@ def test_a_copay_after_the_deductible_from_the_check(client, billing, stored_che
     assert check["benefits"]["copays"] == {"evaluation": after, "office_visit": after}
     assert check["confidence"] == "high"
     result = create(client, billing, from_check(spravato(), check["id"]))
-    # deductible 1500.00, 1000.00 met: 500.00 left. J0013 669.20: deductible 500.00,
-    # coinsurance (669.20 - 500.00) x 0.20 = 33.84; then the deductible is met: 99214 owes
-    # the 30.00 copay, 99417 nothing (owed once per visit and category)
+    # deductible 1500.00, 1000.00 met: 500.00 left. J0013 56 x 15.58 = 872.48: deductible
+    # 500.00, coinsurance (872.48 - 500.00) x 0.20 = 372.48 x 0.20 = 74.496 -> 74.50; then
+    # the deductible is met: 99214 owes the 30.00 copay, 99415 and 99416 nothing (owed once
+    # per visit and category)
     assert [(line["deductible"], line["copay"], line["coinsurance"])
             for line in result["visits"][0]["lines"]] == [
-        ("500.00", "0.00", "33.84"), ("0.00", "30.00", "0.00"), ("0.00", "0.00", "0.00")]
+        ("500.00", "0.00", "74.50"), ("0.00", "30.00", "0.00"), ("0.00", "0.00", "0.00"),
+        ("0.00", "0.00", "0.00")]
     typed = from_check(spravato(), check["id"])
     del typed["coverage"]["eligibility_check"]
     typed["coverage"]["benefits"] = check["benefits"]
