@@ -8,7 +8,7 @@ from uuid import NAMESPACE_URL, uuid5
 
 from costapi.pricing.money import ZERO
 
-from .itemized import SELF_PAY, expected_charge, unit_price
+from .itemized import SELF_PAY, expected_charge, is_pharmacy, unit_price
 from .model import GoodFaithEstimate
 
 PCT = "http://hl7.org/fhir/us/davinci-pct/StructureDefinition/"
@@ -61,9 +61,13 @@ def _address(text: str) -> dict:
 
 
 def _claim_items(gfe: GoodFaithEstimate, currency: str, pointers: list[int]) -> list[dict]:
+    """One item per clinic line. A pharmacy line (domain 3.8) is the specialty pharmacy's, not
+    the clinic's: it is no item of the clinic's predetermination Claim."""
     items = []
     for visit in gfe.estimate["visits"]:
         for line in visit["lines"]:
+            if is_pharmacy(line):
+                continue
             code, units = line["service"], int(line["units"])
             net = expected_charge(line, gfe.coverage_type)
             description = line.get("description") or gfe.service_descriptions.get(code) or code
@@ -171,7 +175,7 @@ def fhir_bundle(gfe: GoodFaithEstimate) -> dict:
     diagnoses = _diagnoses(gfe.diagnosis_codes)
     pointers = [d["sequence"] for d in diagnoses][:DIAGNOSIS_POINTERS]
     items = _claim_items(gfe, currency, pointers)
-    dates = [visit["date"] for visit in estimate["visits"]]
+    dates = sorted({item["servicedDate"] for item in items})  # the clinic's items only
     claim = {
         "resourceType": "Claim",
         "id": ids["claim"],

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 from itertools import pairwise
 from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
+from costapi.pricing.money import ZERO
 from costapi.pricing.vocabulary import MODALITY_NAMES
 from costapi.pricing.wording import (
     TIMES,
@@ -21,7 +23,14 @@ from costapi.pricing.wording import (
     short_date,
 )
 
-from .itemized import SELF_PAY, is_out_of_network, itemized_list
+from .itemized import (
+    SELF_PAY,
+    is_out_of_network,
+    is_pharmacy,
+    itemized_list,
+    money,
+    other_provider_items,
+)
 from .model import GoodFaithEstimate
 
 __all__ = ["render_html", "render_pdf"]
@@ -60,6 +69,41 @@ def frequency(dates: list[date]) -> str:
     if per_week in TIMES and all(n == per_week for n in weeks[:-1]) and 0 < weeks[-1] <= per_week:
         return ("about " if per_week == 1 else "") + f"{TIMES[per_week]} a week"
     return f"{plural(len(dates), 'session')} over {plural((dates[-1] - dates[0]).days + 1, 'day')}"
+
+
+@dataclass(frozen=True)
+class MonthSplit:
+    """A month of `estimate.months` with what the patient pays the clinic and the pharmacy."""
+
+    month: str
+    visits: int
+    clinic: Decimal
+    pharmacy: Decimal
+    patient_pays: Decimal
+    net_patient_cost: Decimal
+
+
+def month_splits(estimate: dict) -> tuple[MonthSplit, ...]:
+    """Each month's patient_pays split by who bills it, from the lines of its visits (a
+    pharmacy fill's share is spread over lines of its own month, so the parts add up)."""
+    clinic: dict[str, Decimal] = {}
+    pharmacy: dict[str, Decimal] = {}
+    for visit in estimate["visits"]:
+        month = visit["date"][:7]
+        for line in visit["lines"]:
+            parts = pharmacy if is_pharmacy(line) else clinic
+            parts[month] = parts.get(month, ZERO) + money(line["patient_pays"])
+    return tuple(
+        MonthSplit(
+            row["month"],
+            row["visits"],
+            clinic.get(row["month"], ZERO),
+            pharmacy.get(row["month"], ZERO),
+            money(row["patient_pays"]),
+            money(row.get("net_patient_cost", row["patient_pays"])),
+        )
+        for row in estimate.get("months", ())
+    )
 
 
 def _session_dates(dates: list[date]) -> tuple[tuple[str, str], ...]:
@@ -145,6 +189,8 @@ def waiver_name(payer_kind: str | None) -> str:
 def document(gfe: GoodFaithEstimate) -> dict:
     """Everything the template shows, computed from the estimate (Decimal, never float)."""
     estimate = gfe.estimate
+    items = itemized_list(estimate, gfe.coverage_type, gfe.service_descriptions)
+    others = other_provider_items(estimate, gfe.coverage_type, gfe.service_descriptions)
     return {
         "gfe": gfe,
         "estimate": estimate,
@@ -154,7 +200,12 @@ def document(gfe: GoodFaithEstimate) -> dict:
         "modality": MODALITY_NAMES.get(gfe.modality, _title(gfe.modality)),
         "timeframe": timeframe(estimate),
         "phases": phase_scopes(estimate),
-        "items": itemized_list(estimate, gfe.coverage_type, gfe.service_descriptions),
+        "items": items,
+        # The specialty pharmacy's items (domain 3.8), listed apart from the clinic's; the
+        # patient's expected total is the clinic's plus theirs.
+        "others": others,
+        "combined_total": items.total_due + others.total_due,
+        "months": month_splits(estimate),
         "waiver": waiver_name(gfe.payer_kind),
         "unwaivable": gfe.unwaivable_reasons,
         "diagnosis": ", ".join(gfe.diagnosis_codes),

@@ -10,6 +10,9 @@ from costapi.pricing.money import CENT, ZERO
 
 SELF_PAY = "self_pay"
 OUT_OF_NETWORK = "out_of_network"
+PHARMACY = "pharmacy"  # a line's benefit: a specialty pharmacy dispenses it (domain 3.8)
+PHARMACY_PROVIDER = "Specialty pharmacy (your plan's pharmacy benefit)"
+PHARMACY_BENEFITS_MISSING = "pharmacy_benefits_missing"
 UNIT_PRICE_PLACES = Decimal("0.0001")
 
 # How a row's lines came out, for an insured estimate (self-pay rows are all SELF_PAY).
@@ -59,6 +62,27 @@ def expected_charge(line: dict, coverage_type: str) -> Decimal:
     if coverage_type == SELF_PAY:
         return money(line["patient_pays"])
     return money(line["charge"])
+
+
+def is_pharmacy(line: dict) -> bool:
+    """A line the specialty pharmacy dispenses and bills under the pharmacy benefit (an older
+    stored estimate has no `benefit`: every line is the clinic's)."""
+    return line.get("benefit") == PHARMACY
+
+
+def split_visits(estimate: dict, pharmacy: bool) -> dict:
+    """The estimate with only the clinic's lines (pharmacy False) or only the pharmacy's."""
+    return {
+        **estimate,
+        "visits": [
+            {**visit, "lines": [ln for ln in visit["lines"] if is_pharmacy(ln) == pharmacy]}
+            for visit in estimate["visits"]
+        ],
+    }
+
+
+def has_pharmacy_lines(estimate: dict) -> bool:
+    return any(is_pharmacy(ln) for visit in estimate["visits"] for ln in visit["lines"])
 
 
 def is_out_of_network(estimate: dict) -> bool:
@@ -182,6 +206,9 @@ ASSISTANCE_PAYS = Column(
 )
 YOU_PAY = Column("You pay", "you_pay", "patient_pays", _field("patient_pays"))
 YOU_PAY_CLINIC = Column("You pay the clinic", "you_pay", "patient_pays", _field("patient_pays"))
+YOU_PAY_PHARMACY = Column(
+    "You pay the pharmacy", "you_pay", "patient_pays", _field("patient_pays")
+)
 REIMBURSEMENT = Column(
     "Expected reimbursement",
     "expected_reimbursement",
@@ -201,6 +228,7 @@ def columns_for(estimate: dict, coverage_type: str) -> tuple[Column, ...]:
     """Money columns: the first is the unit price basis, the last is what the patient owes.
 
     In network, left to right: charge = not billed + allowed, allowed = what each payer pays.
+    `estimate` holds the clinic's lines only (see `itemized_list`).
     """
     totals = estimate["totals"]
     if coverage_type == SELF_PAY:
@@ -218,6 +246,19 @@ def columns_for(estimate: dict, coverage_type: str) -> tuple[Column, ...]:
     if _any(estimate, REBATE):  # paid at the visit, then back from a program after the claim
         return (CHARGE, WRITE_OFF, ALLOWED, *payers, YOU_PAY_CLINIC, REBATE, NET_COST)
     return (CHARGE, WRITE_OFF, ALLOWED, *payers, YOU_PAY)
+
+
+def pharmacy_columns(estimate: dict) -> tuple[Column, ...]:
+    """The other providers' money columns (`estimate` holds the pharmacy lines only): the
+    pharmacy bills no charge of the clinic's, so allowed = what each payer pays + you pay
+    the pharmacy, then (only when some line has one) what comes back and the net cost."""
+    payers = [INSURANCE_PAYS]
+    if _any(estimate, SECONDARY_PAYS):
+        payers.append(SECONDARY_PAYS)
+    if _any(estimate, ASSISTANCE_PAYS):
+        payers.append(ASSISTANCE_PAYS)
+    back = [c for c in (REIMBURSEMENT, REBATE) if _any(estimate, c)]
+    return (ALLOWED, *payers, YOU_PAY_PHARMACY, *((*back, NET_COST) if back else ()))
 
 
 @dataclass
@@ -293,10 +334,12 @@ class ItemizedList:
         return None
 
 
-def itemized_list(estimate: dict, coverage_type: str, descriptions: dict) -> ItemizedList:
-    """Group every visit's lines by phase, then by service and outcome in order of first
-    appearance (a service covered at some visits and not at others gets two rows)."""
-    columns = columns_for(estimate, coverage_type)
+def _group(
+    estimate: dict, columns: tuple[Column, ...], coverage_type: str, descriptions: dict,
+    phase_of: Callable[[dict], str],
+) -> tuple[PhaseItems, ...]:
+    """Group the visits' lines by `phase_of(visit)`, then by service, outcome and open prior
+    authorization in order of first appearance; a group without lines is left out."""
     clinic_policies = clinic_authorization_policies(estimate)
     by_phase: dict[str, dict[tuple, ItemRow]] = {}
     sessions: dict[str, int] = {}
@@ -306,7 +349,7 @@ def itemized_list(estimate: dict, coverage_type: str, descriptions: dict) -> Ite
         return line["service"], outcome(line, coverage_type), risk
 
     for visit in estimate["visits"]:
-        phase = visit["phase"]
+        phase = phase_of(visit)
         rows = by_phase.setdefault(phase, {})
         sessions[phase] = sessions.get(phase, 0) + 1
         keys = {key(ln): ln for ln in visit["lines"]}
@@ -332,10 +375,78 @@ def itemized_list(estimate: dict, coverage_type: str, descriptions: dict) -> Ite
             status = AUTHORIZATION_WORDS.get(line.get("prior_authorization") or "")
             if row.authorization and status and status not in row.authorization_statuses:
                 row.authorization_statuses.append(status)
-    phases = tuple(
-        PhaseItems(name, sessions[name], tuple(rows.values())) for name, rows in by_phase.items()
+    return tuple(
+        PhaseItems(name, sessions[name], tuple(rows.values()))
+        for name, rows in by_phase.items() if rows
     )
-    totals = tuple(
+
+
+def _totals(phases: tuple[PhaseItems, ...], columns: tuple[Column, ...]) -> tuple[Decimal, ...]:
+    return tuple(
         sum((row.amounts[i] for p in phases for row in p.rows), ZERO) for i in range(len(columns))
     )
-    return ItemizedList(columns, phases, totals)
+
+
+def itemized_list(estimate: dict, coverage_type: str, descriptions: dict) -> ItemizedList:
+    """The clinic's items: every visit's lines but the pharmacy's (domain 3.8: the specialty
+    pharmacy bills those, see `other_provider_items`), grouped by phase, then by service and
+    outcome in order of first appearance (a service covered at some visits and not at others
+    gets two rows). The totals are the clinic's only."""
+    clinic = split_visits(estimate, pharmacy=False)
+    columns = columns_for(clinic, coverage_type)
+    phases = _group(clinic, columns, coverage_type, descriptions, lambda visit: visit["phase"])
+    return ItemizedList(columns, phases, _totals(phases, columns))
+
+
+@dataclass(frozen=True)
+class OtherProviderItems:
+    """Items another provider bills: the specialty pharmacy's lines, one row per service,
+    outcome and open prior authorization over the whole schedule."""
+
+    provider: str
+    columns: tuple[Column, ...]
+    rows: tuple[ItemRow, ...]
+    totals: tuple[Decimal, ...]
+    benefits_missing: bool  # no pharmacy copay or coinsurance given: the share counts $0
+
+    def __bool__(self) -> bool:
+        return bool(self.rows)
+
+    @property
+    def total_due(self) -> Decimal:
+        """The patient's share (net of what comes back, when a column says so); 0 without rows."""
+        return self.totals[-1] if self.rows else ZERO
+
+    def total(self, key: str) -> Decimal | None:
+        for column, total in zip(self.columns, self.totals, strict=True):
+            if column.key == key:
+                return total
+        return None
+
+    @property
+    def shares(self) -> tuple[Column, ...]:
+        """The columns that add up to the allowed amount: each payer's, then the patient's."""
+        return self.columns[1 : [c.key for c in self.columns].index("you_pay") + 1]
+
+    @property
+    def paid_back(self) -> tuple[Column, ...]:
+        """What comes back to the patient later (reimbursement, rebate): you pay - these = net."""
+        return self.columns[len(self.shares) + 1 : -1] if self.total("net_cost") is not None else ()
+
+
+def other_provider_items(
+    estimate: dict, coverage_type: str, descriptions: dict
+) -> OtherProviderItems:
+    """The pharmacy lines (domain 3.8) grouped per service over the whole schedule: each row's
+    sessions, units, allowed amount, what the plan (and any other payer) pays and the patient's
+    share of the monthly fills. Self-pay estimates have none (the clinic sells the drug)."""
+    pharmacy = split_visits(estimate, pharmacy=True)
+    columns = pharmacy_columns(pharmacy)
+    phases = _group(pharmacy, columns, coverage_type, descriptions, lambda visit: "")
+    rows = phases[0].rows if phases else ()
+    missing = any(
+        w.get("code") == PHARMACY_BENEFITS_MISSING for w in estimate.get("warnings", ())
+    )
+    return OtherProviderItems(
+        PHARMACY_PROVIDER, columns, rows, _totals(phases, columns), bool(rows) and missing
+    )
