@@ -105,7 +105,10 @@ def test_commercial_rates_are_110_to_125_percent_of_medicare():
                           ("harbor-ppo", "1.16")):
         assert payers[code]["kind"] == "commercial"
         current = [rate for rate in payers[code]["rates"]
-                   if rate["effective_to"] is None and rate["service"] in medicare]
+                   if rate["effective_to"] is None and rate["service"] in medicare
+                   and rate.get("benefit", "medical") == "medical"]
+        pharmacy = [rate for rate in payers[code]["rates"] if rate.get("benefit") == "pharmacy"]
+        assert [(rate["service"], rate["allowed"]) for rate in pharmacy] == [("J0013", "14.25")]
         assert {"J0013", "99214", "99415", "99416"} <= {rate["service"] for rate in current}
         for rate in current:
             expected = (medicare[rate["service"]] * Decimal(percent)).quantize(
@@ -121,6 +124,17 @@ def test_the_sliding_scale_uses_the_2026_poverty_guideline():
         "15960.00", "5680.00")
     assert (Decimal(scale["poverty_base"]) + 3 * Decimal(scale["poverty_per_additional_person"])
             == 33000)
+
+
+def test_the_specialty_pharmacy_plan_bills_only_the_visit():
+    plans = {plan["code"]: plan for plan in _yaml("plans.yaml")}
+    pharmacy, medical = plans["spravato-56-pharmacy"], plans["spravato-56-commercial"]
+    assert pharmacy["payer_kinds"] == medical["payer_kinds"]
+    for mine, theirs in zip(pharmacy["phases"], medical["phases"], strict=True):
+        assert mine["visit"][0] == {"service": "J0013", "units": 56, "benefit": "pharmacy"}
+        assert mine["visit"][1:] == theirs["visit"][1:]
+        assert {k: v for k, v in mine.items() if k != "visit"} == {
+            k: v for k, v in theirs.items() if k != "visit"}
 
 
 def test_the_treatment_session_rebate_program():

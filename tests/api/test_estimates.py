@@ -345,3 +345,29 @@ def test_a_failed_store_releases_the_idempotency_key(client, billing, monkeypatc
     assert client.post("/api/v1/estimates", json=spravato(), headers=headers).status_code == 503
     retry = client.post("/api/v1/estimates", json=spravato(), headers=headers)
     assert retry.status_code == 201
+
+
+def test_the_specialty_pharmacy_plan_bills_the_drug_to_the_pharmacy_benefit(client, billing):
+    """spravato-56-pharmacy through Acme PPO (COMMERCIAL_BENEFITS: office copay 30.00) with a
+    pharmacy benefit of a 40.00 copay per fill (no pharmacy deductible, OOP integrated).
+    January 2027 has 8 sessions (Jan 4, 7, 11, 14, 19 -- the 18th is a holiday --, 21, 25,
+    28): one fill of 8 J0013 lines, each 56 x 14.25 (Acme's pharmacy rate) = 798.00 allowed,
+    charge 0.00 (the clinic bills none of it); the fill costs the 40.00 copay, spread over its
+    8 lines as 5.00 each. The clinic's visit: 99214 154.58 owes the 30.00 office copay, 99415
+    and 99416 nothing more. January: 40.00 + 8 x 30.00 = 280.00."""
+    body = spravato(programs=[])
+    body["plan"] = "spravato-56-pharmacy"
+    body["coverage"]["benefits"] = {**body["coverage"]["benefits"],
+                                    "pharmacy": {"copay_per_fill": "40.00"}}
+    response = client.post("/api/v1/estimates/preview", json=body, headers=billing)
+    assert response.status_code == 200, response.json
+    result = response.json
+    january = [visit for visit in result["visits"] if visit["date"].startswith("2027-01")]
+    assert len(january) == 8
+    drugs = [visit["lines"][0] for visit in january]
+    assert {(line["service"], line["benefit"], line["charge"], line["allowed"],
+             line["allowed_basis"]) for line in drugs} == {
+        ("J0013", "pharmacy", "0.00", "798.00", "pharmacy_rate")}
+    assert [line["copay"] for line in drugs] == ["5.00"] * 8  # 40.00 / 8
+    assert [visit["lines"][1]["copay"] for visit in january] == ["30.00"] * 8
+    assert result["months"][0]["patient_pays"] == "280.00"  # 40.00 + 8 x 30.00
