@@ -13,6 +13,7 @@ from costapi.pricing import (
     NetworkBenefits,
     PackagePrice,
     Payer,
+    PharmacyBenefits,
     Phase,
     Plan,
     Policy,
@@ -81,7 +82,8 @@ def phases(draw):
         else:
             cadence = {"per_week": draw(st.integers(1, 7))}
         visit = tuple(
-            VisitItem(draw(st.sampled_from(CODES)), draw(st.integers(1, 60)))
+            VisitItem(draw(st.sampled_from(CODES)), draw(st.integers(1, 60)),
+                      draw(rarely(st.just("pharmacy"), "medical")))
             for _ in range(draw(st.integers(1, 3)))
         )
         bounds = {}
@@ -144,9 +146,23 @@ def rates(draw, start):
                 draw(unit_price()),
                 draw(optional(days_around(start))),
                 draw(optional(days_around(start))),
+                draw(rarely(st.just("pharmacy"), "medical")),
             )
         )
     return tuple(result)
+
+
+@st.composite
+def pharmacy_benefits(draw):
+    """benefits.pharmacy (3.8): any mix of separate and integrated amounts."""
+    deductible, deductible_met = draw(met_amounts())
+    out_of_pocket, out_of_pocket_met = draw(met_amounts())
+    return PharmacyBenefits(
+        deductible, deductible_met, draw(st.booleans()),
+        draw(optional(cents(0, 200_00))), draw(mostly(fraction())),
+        draw(optional(cents(0, 500_00))), draw(st.booleans()),
+        out_of_pocket, out_of_pocket_met,
+    )  # fmt: skip
 
 
 @st.composite
@@ -211,6 +227,7 @@ def insurance(draw, start, assisted=False):
         draw(mostly(network_benefits())),
         draw(st.booleans()),
         {p.id: draw(st.integers(0, 5)) for p in the_policies if draw(st.booleans())},
+        pharmacy=draw(optional(pharmacy_benefits())),
     )
     payer = Payer(
         "payer",

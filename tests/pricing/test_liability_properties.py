@@ -152,7 +152,7 @@ def test_line_identities_with_clinic_write_off(inp):
         parts = line.deductible + line.copay + line.coinsurance
         if line.covered:
             assert line.liability is None
-            if coverage.network == "in":
+            if coverage.network == "in" or line.benefit == "pharmacy":  # 3.8: in-network rules
                 assert (
                     line.insurance_pays
                     + line.secondary_pays
@@ -196,6 +196,10 @@ def test_a_qmb_owes_nothing_on_covered_lines(inp):
         if not line.covered:
             continue
         parts = line.deductible + line.copay + line.coinsurance
+        if line.benefit == "pharmacy" and coverage.secondary is None:
+            # a fill is not Part B cost sharing, and the clinic does not bill it (3.8)
+            assert line.clinic_write_off == ZERO
+            continue
         assert line.patient_pays == ZERO
         assert line.assistance_pays == ZERO  # programs come after the QMB rule
         if coverage.secondary is not None:  # Medicaid pays every S, copay_per_visit ignored

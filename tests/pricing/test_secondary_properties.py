@@ -299,10 +299,10 @@ def test_standard_pays_at_least_non_duplication(inp):
 def test_medicaid_leaves_at_most_the_copay_per_visit(inp):
     copay = inp.coverage.secondary.benefits.copay_per_visit or ZERO
     result = estimate(inp)
-    for visit in result.visits:
-        covered = [x for x in visit.lines if x.covered]
+    for lines in paid_together(inp, result):
+        covered = [x for x in lines if x.covered]
         assert sum((x.patient_pays for x in covered), ZERO) <= copay
-        paid = sum((x.secondary_pays for x in visit.lines), ZERO)
+        paid = sum((x.secondary_pays for x in lines), ZERO)
         shares = sum((x.deductible + x.copay + x.coinsurance - x.assistance_pays
                       for x in covered), ZERO)  # fmt: skip
         assert paid <= shares
@@ -328,7 +328,9 @@ def test_plan_f_leaves_nothing_on_covered_lines(inp):
     coverage = replace(inp.coverage, secondary=secondary, programs=())
     result = estimate(replace(inp, coverage=coverage))
     for line in lines_of(result):
-        if line.covered:
+        if line.covered and line.benefit == "pharmacy":  # Medigap has no drug coverage
+            assert line.secondary_pays == ZERO
+        elif line.covered:
             assert line.patient_pays == ZERO
             assert line.secondary_pays == line.deductible + line.copay + line.coinsurance
 
@@ -346,7 +348,8 @@ def test_a_supplement_limit_bounds_each_calendar_year(inp):
     per_year = defaultdict(lambda: ZERO)
     for visit in result.visits:
         for line in visit.lines:
-            if line.covered:  # what is left of S after the supplement: patient + programs
+            if line.covered and line.benefit == "medical":  # what is left of S after the
+                # supplement: patient + programs (a pharmacy line is not the supplement's)
                 per_year[visit.date.year] += line.patient_pays + line.assistance_pays
     for year, paid in per_year.items():
         if year == inp.start_date.year:
@@ -417,6 +420,26 @@ def test_the_range_with_a_secondary_equals_the_estimates_at_its_bounds(inp):
     assert (result.range.low, result.range.high) == (min(low, high), max(low, high))
 
 
+def paid_together(inp, result):
+    """The lines each visit pays for (3.7, 3.8): its medical lines, and on the first visit
+    with a covered pharmacy line of a month within a primary plan year, that fill's lines
+    (the fill's later visits do not pay for them again)."""
+    plan_year_start = inp.coverage.benefits.plan_year_start or date(inp.start_date.year, 1, 1)
+    fills = defaultdict(list)
+    for visit in result.visits:
+        key = (year_start(plan_year_start, visit.date), visit.date.year, visit.date.month)
+        fills[key].extend(x for x in visit.lines if x.covered and x.benefit == "pharmacy")
+    groups = []
+    for visit in result.visits:
+        key = (year_start(plan_year_start, visit.date), visit.date.year, visit.date.month)
+        own = [x for x in visit.lines if not (x.covered and x.benefit == "pharmacy")]
+        fill = fills[key]
+        if fill and any(x is fill[0] for x in visit.lines):
+            own = fill + own
+        groups.append(own)
+    return groups
+
+
 def year_start(plan_year_start, day):
     """The start of the plan year holding `day`."""
     return max(d for d in anniversaries(plan_year_start, date(day.year - 2, 12, 31), day))
@@ -458,6 +481,9 @@ def carried_years(typed, entries, plan_year_start, start_date, visit_dates,
             given = getattr(following, name) if following is not None else {}
             if entry is None and set(getattr(typed, name)) - set(given):
                 carried = True
+        if getattr(typed, "pharmacy", None) is not None \
+                and getattr(following, "pharmacy", None) is None:  # carried whole (3.8)
+            carried = True
         family = with_family and typed.family
         if family and (following is None or following.family is None) \
                 and (family.deductible is not None or family.out_of_pocket_max is not None):
