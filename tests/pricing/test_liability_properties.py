@@ -267,13 +267,18 @@ def no_reimbursement(coverage):
     )
 
 
-def can_pay(program, coverage):
-    """3.6: in network only, and only when every payer's kind is allowed."""
+def can_pay(program, coverage, plan, services):
+    """3.6: in network only (out of network: for the plan's pharmacy items, 3.8), and only
+    when every payer's kind is allowed."""
     kinds = {coverage.payer.kind}
     if coverage.secondary is not None:
         kinds.add(coverage.secondary.payer.kind)
     allowed = not program.payer_kinds or kinds <= set(program.payer_kinds)
-    return coverage.network == "in" and allowed
+    dispensed = {(item.service, services[item.service].category) for phase in plan.phases
+                 for item in phase.visit if item.benefit == "pharmacy"}  # fmt: skip
+    pays_pharmacy = any(code in program.services or category in program.categories
+                        for code, category in dispensed)  # fmt: skip
+    return (coverage.network == "in" or pays_pharmacy) and allowed
 
 
 @SOME
@@ -314,7 +319,7 @@ def test_balances_never_rise_within_a_plan_year(inp):
             if used > program.annual_max:
                 continue  # test_explained_lines.py works this case out by hand
             assert remaining is not None and ZERO <= remaining <= program.annual_max
-            if not can_pay(program, coverage):  # it keeps what it had
+            if not can_pay(program, coverage, inp.plan, inp.services):  # it keeps what it had
                 first_year = visit.date.year == inp.start_date.year
                 assert remaining == (
                     program.annual_max - used if first_year else program.annual_max

@@ -299,7 +299,7 @@ def test_standard_pays_at_least_non_duplication(inp):
 def test_medicaid_leaves_at_most_the_copay_per_visit(inp):
     copay = inp.coverage.secondary.benefits.copay_per_visit or ZERO
     result = estimate(inp)
-    for lines in paid_together(inp, result):
+    for _day, lines in paid_together(inp, result):
         covered = [x for x in lines if x.covered]
         assert sum((x.patient_pays for x in covered), ZERO) <= copay
         paid = sum((x.secondary_pays for x in lines), ZERO)
@@ -312,8 +312,9 @@ def test_medicaid_leaves_at_most_the_copay_per_visit(inp):
         assert len(crossover) == 1
         assert crossover[0].amount == medicaid_paid
         assert crossover[0].payer == "state"
-        first = next(v for v in result.visits if any(x.secondary_pays for x in v.lines))
-        assert crossover[0].date == first.date
+        first = next(day for day, lines in paid_together(inp, result)
+                     if any(x.secondary_pays for x in lines))  # a fill: on its first visit
+        assert crossover[0].date == first
     else:
         assert crossover == []
     assert not any(w.code == "plan_year_reset" and w.payer for w in result.warnings)
@@ -421,9 +422,9 @@ def test_the_range_with_a_secondary_equals_the_estimates_at_its_bounds(inp):
 
 
 def paid_together(inp, result):
-    """The lines each visit pays for (3.7, 3.8): its medical lines, and on the first visit
-    with a covered pharmacy line of a month within a primary plan year, that fill's lines
-    (the fill's later visits do not pay for them again)."""
+    """(date, the lines) each visit pays for (3.7, 3.8): its medical lines, and on the first
+    visit with a covered pharmacy line of a month within a primary plan year, that fill's
+    lines (the fill's later visits do not pay for them again)."""
     plan_year_start = inp.coverage.benefits.plan_year_start or date(inp.start_date.year, 1, 1)
     fills = defaultdict(list)
     for visit in result.visits:
@@ -436,7 +437,7 @@ def paid_together(inp, result):
         fill = fills[key]
         if fill and any(x is fill[0] for x in visit.lines):
             own = fill + own
-        groups.append(own)
+        groups.append((visit.date, own))
     return groups
 
 
