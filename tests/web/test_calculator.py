@@ -337,7 +337,8 @@ def test_a_coinsurance_of_0_2_is_asked_not_priced_at_0_2_percent(page, server, t
     sent = info.value.request.post_data_json
     assert sent["coinsurance"] == "0.20"
     answer = api_estimate(server, sent)
-    assert answer["totals"]["net_patient_cost"] == "930.00"  # test_public: 23 x 40 + 10
+    # test_public.py: 18 x 40.00 + 10.00 = 730.00 paid, the 18 x 30.00 copays rebated
+    assert answer["totals"]["net_patient_cost"] == "190.00"
     assert_page_shows(page, answer)
     expect(page.get_by_label("Coinsurance (%)")).to_have_value("20")
     expect(question).to_be_hidden()
@@ -366,19 +367,23 @@ def test_program_figures_equal_the_staff_estimate(page, server, tmp_path):
     fill_acme(page, "20")
     sent, response = submit(page)
     answer = response.json()
-    with_program = staff_estimate(server, sent, ["spravato-savings"])
+    both = ["spravato-savings", "spravato-session-rebate"]
+    with_program = staff_estimate(server, sent, both)
     without = staff_estimate(server, sent)
-    assert with_program["totals"]["net_patient_cost"] == "930.00"  # test_public.py
+    # test_public.py: 730.00 paid at the visits, less the 540.00 of copays rebated
+    assert with_program["totals"]["net_patient_cost"] == "190.00"
     assert without["totals"]["net_patient_cost"] == "5000.00"  # the OOP max
     assert_page_shows(page, answer)
     expect(page.locator("#programs")).to_have_text(
-        "With the Spravato withMe Savings Program (you need to enroll): "
-        f"{dollars(with_program['totals']['net_patient_cost'])}. "
-        f"Without it: {dollars(without['totals']['net_patient_cost'])}.")
+        "With the Spravato withMe Savings Program and the Spravato withMe treatment session "
+        f"rebate (you need to enroll): {dollars(with_program['totals']['net_patient_cost'])}. "
+        f"Without them: {dollars(without['totals']['net_patient_cost'])}.")
     expect(page.locator("#total")).to_have_text(dollars(with_program["totals"]["net_patient_cost"]))
     first = with_program["visits"][0]
+    # 40.00 at the visit (10.00 + the 30.00 copay), the copay rebated later (test_public.py)
+    assert (first["patient_pays"], first["net_patient_cost"]) == ("40.00", "10.00")
     expect(page.locator("#first-visit")).to_have_text(
-        f"Your first visit (Jan 4, 2027): {dollars(first['patient_pays'])}")
+        "Your first visit (Jan 4, 2027): $40.00 ($10.00 after you are paid back)")
     # every figure the patient typed, beside the result
     recap = {row.get_attribute("data-field"): row.locator("dd").inner_text()
              for row in page.locator("#recap-list > div").all()}
@@ -396,9 +401,9 @@ def test_program_figures_equal_the_staff_estimate(page, server, tmp_path):
         page.get_by_label("I don't know").check()
     sent = info.value.request.post_data_json
     assert sent["copay_accumulator"] == "unknown"
-    accumulated = staff_estimate(server, sent, ["spravato-savings"], accumulator=True)
-    assert accumulated["totals"]["net_patient_cost"] == "3702.16"  # test_public.py
-    expect(page.locator("#total")).to_have_text("$930.00")
+    accumulated = staff_estimate(server, sent, both, accumulator=True)
+    assert accumulated["totals"]["net_patient_cost"] == "3957.96"  # test_public.py
+    expect(page.locator("#total")).to_have_text("$190.00")
     expect(page.locator("#with-accumulator")).to_have_text(
         dollars(accumulated["totals"]["net_patient_cost"]))
     expect(page.locator("#accumulator-note")).to_contain_text(

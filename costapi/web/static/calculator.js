@@ -411,7 +411,7 @@ function renderFirstVisit(answer) {
     ? `, not ${shortDate(answer.start_date)}: see Things to know` : "";
   node.replaceChildren(`Your first visit (${shortDate(visit.date)}${moved}): `,
     el("strong", { id: "first-visit-amount" }, dollars(visit.patient_pays)),
-    back > 0 ? ` (${dollars(visit.net_patient_cost)} after your plan pays you back)` : "");
+    back > 0 ? ` (${dollars(visit.net_patient_cost)} after you are paid back)` : "");
 }
 
 // The same sentence wherever a program applied: the figure with it (enrolling needed) and
