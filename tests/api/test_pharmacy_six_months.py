@@ -3,10 +3,11 @@
 
 Acme PPO in network, Monday 2027-01-04, maintenance cut to 9 sessions: 21 visits, 8 in
 January (twice a week), 4 in February (weekly, Feb 1-22), then every 2 weeks from March 1
-(28 days after Feb 1): 3 in March, 2 each in April, May and June (the last 2027-06-21). The same plan numbers both ways: deductible
-1500.00, coinsurance 0.20, OOP maximum 4000.00, no copays, no programs; the pharmacy
-benefit (used only by the pharmacy plan): coinsurance 0.25, at most 250.00 a fill, OOP
-integrated with the medical one, no deductible of its own.
+(28 days after Feb 1): 3 in March, 2 each in April, May and June (the last 2027-06-21).
+The same plan numbers both ways: deductible 1500.00, coinsurance 0.20, OOP maximum
+4000.00, no copays, no programs; the pharmacy benefit (used only by the pharmacy plan):
+coinsurance 0.25, at most 250.00 a fill, OOP integrated with the medical one, no
+deductible of its own.
 Per visit (acme-ppo rates): J0013 x 56 at 15.58 = 872.48 (medical) or at the pharmacy rate
 14.25 = 798.00; 99214 154.58, 99415 23.60, 99416 11.43: 189.61 of office lines.
 """
