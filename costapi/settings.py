@@ -21,6 +21,10 @@ class Config:
     ELIGIBILITY_MAX_WAIT_SECONDS = float(os.environ.get("ELIGIBILITY_MAX_WAIT_SECONDS", "5"))
     ELIGIBILITY_REUSE_MINUTES = int(os.environ.get("ELIGIBILITY_REUSE_MINUTES", "1440"))
     ELIGIBILITY_RETENTION_DAYS = int(os.environ.get("ELIGIBILITY_RETENTION_DAYS", "30"))
+    # json (default): the clearinghouse JSON API; x12: a 270 file out, a 271 file back
+    ELIGIBILITY_FORMAT = os.environ.get("ELIGIBILITY_FORMAT", "json").strip().lower() or "json"
+    if ELIGIBILITY_FORMAT not in ("json", "x12"):
+        raise ValueError("ELIGIBILITY_FORMAT must be json or x12")
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     CORS_ORIGINS = _list("CORS_ORIGINS")
     PUBLIC_RATE_LIMIT = os.environ.get("PUBLIC_RATE_LIMIT", "30/minute")

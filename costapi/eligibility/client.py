@@ -1,4 +1,6 @@
-"""The clearinghouse: one 270 request (JSON) per check, with bounded retries and timeouts.
+"""The clearinghouse: one 270 request per check, with bounded retries and timeouts; in the
+clearinghouse's JSON form, or as X12 files (ELIGIBILITY_FORMAT=x12: a 270 out, a 271 back,
+read by costapi.x12.reader into the same answer shape).
 
 Nothing here logs a request or an answer body: they carry the member's identity (PHI).
 """
@@ -10,13 +12,21 @@ import time
 from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
 
+import pydantic
 import requests
 from urllib3.exceptions import HTTPError, ReadTimeoutError
+
+from costapi.x12.reader import X12Rejected, read_271
+from costapi.x12.remittance import X12Error
+from costapi.x12.writer import write_270
 
 log = logging.getLogger(__name__)
 MAX_ANSWER_BYTES = 2 * 1024 * 1024  # a 271 is a few kilobytes
 pause = time.sleep  # tests replace it
 RETRY_AAA = frozenset({"42", "80"})
+FORMATS = ("json", "x12")
+X12_TYPE = "application/edi-x12"
+RAW_X12 = "x12"  # the answer's key for the 271 text as received, stored with the check
 
 
 @dataclass(frozen=True)
@@ -29,6 +39,15 @@ class Settings:
     max_retries: int = 2
     backoff: float = 0.5  # seconds; doubles per retry, with jitter
     max_wait: float = 5.0  # the longest Retry-After honoured; longer ones end the check
+    format: str | None = None  # json or x12; None: the app's ELIGIBILITY_FORMAT (else json)
+
+
+def configured_format():
+    """ELIGIBILITY_FORMAT of the app in context, json outside one."""
+    from flask import current_app, has_app_context
+
+    value = current_app.config.get("ELIGIBILITY_FORMAT", "json") if has_app_context() else None
+    return value if value in FORMATS else "json"
 
 
 class ClearinghouseError(Exception):
@@ -114,6 +133,7 @@ class Clearinghouse:
         self.settings = settings
         self.session = session or requests.Session()
         self.sleep = sleep or pause
+        self.format = settings.format if settings.format in FORMATS else configured_format()
 
     def check(self, body):
         """The 271 answer (a dict) for a 270 request body; raises ClearinghouseError."""
@@ -145,10 +165,15 @@ class Clearinghouse:
 
     def _send(self, body, read_timeout, deadline):
         settings = self.settings
+        headers = {"Authorization": settings.api_key}
+        content = {"json": body}
+        if self.format == "x12":
+            content = {"data": _x12_request(body).encode("ascii", "replace")}
+            headers.update({"Content-Type": X12_TYPE, "Accept": f"{X12_TYPE}, text/plain"})
         try:
             # No redirects: a 3xx must not carry the member's identity anywhere else.
             response = self.session.post(
-                settings.url, json=body, headers={"Authorization": settings.api_key},
+                settings.url, **content, headers=headers,
                 timeout=(settings.connect_timeout, read_timeout), allow_redirects=False,
                 stream=True)
             self._read(response, deadline, read_timeout)
@@ -199,6 +224,8 @@ class Clearinghouse:
         if status in (401, 403):
             raise ClearinghouseError(f"HTTP {status}: the clearinghouse refused the API key "
                                      "(ELIGIBILITY_API_KEY)")
+        if self.format == "x12":
+            return _x12_answer(response)
         try:
             answer = _json(response.content)
         except ValueError:
@@ -210,3 +237,36 @@ class Clearinghouse:
             raise ClearinghouseError(_reason(response) if status != 200 else
                                      "HTTP 200: the answer is not a 271 object")
         return answer
+
+
+def _x12_request(body):
+    """The 270 file for the JSON request body; our own data, so a failure is a 502."""
+    try:
+        return write_270(body)
+    except (pydantic.ValidationError, ValueError, TypeError):
+        raise ClearinghouseError("the 270 could not be built from the request") from None
+
+
+def _x12_answer(response):
+    """The 271 body read into the JSON answer's shape, the text kept under RAW_X12. A TA1 or
+    999 (our 270 rejected), a file the reader rejects, or anything but X12: no answer."""
+    status, content = response.status_code, response.content
+    try:
+        text = content.decode("utf-8").lstrip("\ufeff \t\r\n")
+    except UnicodeDecodeError:
+        text = ""
+    if "\x00" in text or not text.startswith("ISA"):
+        raise ClearinghouseError(_reason(response) if status != 200 else
+                                 f"HTTP {status}: the answer is not an X12 271")
+    try:
+        answer = read_271(text)
+    except X12Rejected as error:
+        raise ClearinghouseError(f"HTTP {status}: the clearinghouse rejected the 270 "
+                                 f"({error.segment} at segment {error.position})") from None
+    except X12Error as error:
+        raise ClearinghouseError(f"HTTP {status}: the 271 cannot be read ({error})") from None
+    if answer["errors"]:
+        raise _aaa(answer["errors"])
+    if status != 200:
+        raise ClearinghouseError(f"HTTP {status}")
+    return {**answer, RAW_X12: text}

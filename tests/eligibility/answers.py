@@ -51,3 +51,46 @@ def aaa(code, description, followup="Please Correct and Resubmit"):
     return {"controlNumber": "123456789", "errors": [
         {"code": code, "description": description, "followupAction": followup,
          "field": "AAA", "location": "Loop 2100C"}]}
+
+
+# The same answers as X12 271 text (ELIGIBILITY_FORMAT=x12), hand-written, no converter.
+X12_DIR = Path(__file__).parent / "x12"
+ISA = ("ISA*00*          *00*          *ZZ*CLEARINGHOUSE  *ZZ*117151744      *251122*1200*^*"
+       "00501*000000123*0*P*:~\nGS*HB*CLEARINGHOUSE*117151744*20251122*1200*1*X*005010X279A1~\n")
+HEAD = ("ST*271*0001*005010X279A1~\nBHT*0022*11*123456789*20251122*1200~\nHL*1**20*1~\n"
+        "NM1*PR*2*EXAMPLE HEALTH PLAN*****PI*60054~\nHL*2*1*21*1~\n"
+        "NM1*1P*2*ACME BEHAVIORAL HEALTH*****XX*1999999984~\nHL*3*2*22*0~\n"
+        "NM1*IL*1*DOE*JANE****MI*W123456789~\n")
+
+
+def x12(*segments):
+    """A 271 interchange: the header loops, then `segments` in loop 2100C/2110C."""
+    body = HEAD + "".join(f"{s}~\n" for s in segments)
+    count = body.count("~")
+    return f"{ISA}{body}SE*{count + 1}*0001~\nGE*1*1~\nIEA*1*000000123~\n"
+
+
+def example_x12():
+    return (X12_DIR / "example.271").read_text()
+
+
+def aaa_x12(code, followup="C"):
+    return x12(f"AAA*N**{code}*{followup}")
+
+
+def inactive_x12():
+    return x12("DTP*291*RD8*20260101-20261231", "EB*6**30**SILVER HMO",
+               "EB*C*IND*30***23*1500*****Y")
+
+
+X12_ANSWERS = {"example": (example, example_x12), "inactive": (
+    lambda: answer(benefit("C", "1500"), status="6"), inactive_x12)}
+
+
+def reply(form, kind="example", *, code=None, description="Rejected"):
+    """requests-mock keyword arguments answering in `form` (json or x12)."""
+    if code is not None:
+        return ({"json": aaa(code, description)} if form == "json"
+                else {"text": aaa_x12(code)})
+    as_json, as_x12 = X12_ANSWERS[kind]
+    return {"json": as_json()} if form == "json" else {"text": as_x12()}

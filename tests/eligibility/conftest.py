@@ -26,3 +26,10 @@ def sleeps(monkeypatch):
     waited = []
     monkeypatch.setattr(client, "pause", waited.append)
     return waited
+
+
+@pytest.fixture(params=["json", "x12"])
+def form(request, app, monkeypatch):
+    """Each test using it runs with the clearinghouse answering JSON, then X12."""
+    monkeypatch.setitem(app.config, "ELIGIBILITY_FORMAT", request.param)
+    return request.param

@@ -1,8 +1,13 @@
 """271 -> benefits (pure): the shared example and hand-written variants."""
 from datetime import date
 
+import pytest
+
 from costapi.eligibility.benefits import from_json, select, to_json
-from tests.eligibility.answers import answer, benefit, example
+from costapi.x12.reader import read_271
+from tests.eligibility.answers import answer, benefit, example, example_x12
+
+FORMS = {"json": example, "x12": lambda: read_271(example_x12())}
 
 CHECKED = date(2026, 11, 22)
 
@@ -15,8 +20,9 @@ def codes(selection):
     return [item["code"] for item in selection.warnings]
 
 
-def test_the_shared_example():
-    result = chosen(example())
+@pytest.mark.parametrize("form", FORMS)
+def test_the_shared_example(form):
+    result = chosen(FORMS[form]())
     assert (result.status, result.plan_name) == ("active", "GOLD PPO")
     assert (result.plan_begin, result.plan_end) == (date(2025, 1, 1), date(2025, 12, 31))
     assert to_json(result.benefits) == {

@@ -9,7 +9,15 @@ from sqlalchemy import select
 
 from costapi.db import session
 from costapi.models import EligibilityCheck, Payer
-from tests.eligibility.answers import CHECKS, URL, aaa, answer, benefit, example, request_body
+from tests.eligibility.answers import (
+    CHECKS,
+    URL,
+    aaa,
+    example,
+    example_x12,
+    reply,
+    request_body,
+)
 
 pytestmark = pytest.mark.usefixtures("seeded")
 PHI = ("W123456789", "Jane", "Doe", "1985-02-14", "19850214")
@@ -19,8 +27,8 @@ def post(client, headers, **changes):
     return client.post(CHECKS, json=request_body(**changes), headers=headers)
 
 
-def test_a_check_is_stored_and_returned(client, billing, clearinghouse, caplog):
-    clearinghouse.post(URL, json=example())
+def test_a_check_is_stored_and_returned(client, billing, clearinghouse, caplog, form):
+    clearinghouse.post(URL, **reply(form))
     with caplog.at_level(logging.DEBUG):
         response = post(client, billing)
     assert response.status_code == 201, response.json
@@ -36,6 +44,25 @@ def test_a_check_is_stored_and_returned(client, billing, clearinghouse, caplog):
 
     sent = clearinghouse.last_request
     assert sent.headers["Authorization"] == "test-clearinghouse-key"
+    stored = session.get(EligibilityCheck, body["id"])
+    if form == "x12":
+        assert sent.headers["Content-Type"] == "application/edi-x12"
+        text = sent.body.decode()
+        assert text.startswith("ISA*") and "ST*270*" in text and "EQ*MH^30~" in text
+        assert "NM1*IL*1*DOE*JANE****MI*W123456789~" in text and "DMG*D8*19850214~" in text
+        assert stored.raw_answer["x12"] == example_x12()  # the 271 as received
+    else:
+        assert stored.raw_answer == example()
+    assert stored.member_id == "W123456789"
+    assert client.get(f"{CHECKS}/{body['id']}", headers=billing).json == body
+    for value in PHI:
+        assert value not in caplog.text
+        assert value not in response.get_data(as_text=True)
+    if form == "json":
+        assert_json_request(sent)
+
+
+def assert_json_request(sent):
     assert sent.json() == {
         "controlNumber": sent.json()["controlNumber"], "tradingPartnerServiceId": "60054",
         "provider": {"organizationName": "Example Ketamine Clinic", "npi": "1999999984"},
@@ -43,13 +70,6 @@ def test_a_check_is_stored_and_returned(client, billing, clearinghouse, caplog):
                        "dateOfBirth": "19850214"},
         "encounter": {"serviceTypeCodes": ["MH", "30"]}}
     assert len(sent.json()["controlNumber"]) == 9
-
-    stored = session.get(EligibilityCheck, body["id"])
-    assert stored.raw_answer == example() and stored.member_id == "W123456789"
-    assert client.get(f"{CHECKS}/{body['id']}", headers=billing).json == body
-    for value in PHI:
-        assert value not in caplog.text
-        assert value not in response.get_data(as_text=True)
 
 
 def test_a_fresh_check_is_reused(app, client, billing, clearinghouse, monkeypatch):
@@ -134,8 +154,9 @@ def test_only_billing_and_admin_may_check(client, website, admin, clearinghouse)
     ("71", ["date_of_birth"]),
 ])
 def test_aaa_rejections_the_user_corrects_are_422(client, billing, clearinghouse, sleeps,
-                                                  code, fields):
-    clearinghouse.post(URL, json=aaa(code, "Subscriber W123456789 DOE not found"))
+                                                  code, fields, form):
+    clearinghouse.post(URL, **reply(form, code=code,
+                                    description="Subscriber W123456789 DOE not found"))
     response = post(client, billing)
     assert response.status_code == 422
     assert sorted(response.json["errors"]["json"]) == fields
@@ -145,16 +166,17 @@ def test_aaa_rejections_the_user_corrects_are_422(client, billing, clearinghouse
     assert clearinghouse.call_count == 1 and sleeps == []  # never retried
 
 
-def test_aaa_42_then_success_is_retried(client, billing, clearinghouse, sleeps):
-    clearinghouse.post(URL, [{"json": aaa("42", "Unable to Respond at Current Time")},
-                             {"json": example()}])
+def test_aaa_42_then_success_is_retried(client, billing, clearinghouse, sleeps, form):
+    clearinghouse.post(URL, [reply(form, code="42"), reply(form)])
     assert post(client, billing).status_code == 201
     assert clearinghouse.call_count == 2 and sleeps == [0.0]  # no backoff in tests
 
 
 @pytest.mark.parametrize("code", ["42", "41", "43", "79"])
-def test_aaa_the_user_cannot_correct_are_502(client, billing, clearinghouse, sleeps, code):
-    clearinghouse.post(URL, json=aaa(code, "Authorization/Access Restrictions"))
+def test_aaa_the_user_cannot_correct_are_502(client, billing, clearinghouse, sleeps, code,
+                                             form):
+    clearinghouse.post(URL, **reply(form, code=code,
+                                    description="Authorization/Access Restrictions"))
     response = post(client, billing)
     assert response.status_code == 502 and f"AAA {code}" in response.json["message"]
     assert clearinghouse.call_count == (3 if code == "42" else 1)
@@ -194,15 +216,16 @@ def test_http_200_with_errors_stores_nothing(client, billing, clearinghouse):
     assert session.scalars(select(EligibilityCheck)).first() is None
 
 
-def test_inactive_coverage_is_a_stored_check(client, billing, clearinghouse):
-    clearinghouse.post(URL, json=answer(benefit("C", "1500"), status="6"))
+def test_inactive_coverage_is_a_stored_check(client, billing, clearinghouse, form):
+    clearinghouse.post(URL, **reply(form, "inactive"))
     response = post(client, billing)
     assert response.status_code == 201
     assert response.json["status"] == "inactive" and response.json["benefits"] == {}
 
 
-def test_purge_forgets_old_raw_answers_and_keeps_benefits(app, client, billing, clearinghouse):
-    clearinghouse.post(URL, json=example())
+def test_purge_forgets_old_raw_answers_and_keeps_benefits(app, client, billing, clearinghouse,
+                                                         form):
+    clearinghouse.post(URL, **reply(form))
     old = post(client, billing).json["id"]
     recent = post(client, billing, refresh=True).json["id"]
     session.get(EligibilityCheck, old).created_at -= timedelta(days=31)
@@ -217,3 +240,23 @@ def test_purge_forgets_old_raw_answers_and_keeps_benefits(app, client, billing, 
         "1500.00")
     assert "purged 1 " in app.test_cli_runner().invoke(
         args=["eligibility", "purge", "--days", "0"]).output
+
+
+@pytest.mark.parametrize(("body", "words"), [
+    ("ISA*00*          *00*          *ZZ*CLEARINGHOUSE  *ZZ*117151744      *251122*1200*^*"
+     "00501*000000123*0*P*:~TA1*000000123*251122*1200*R*006~IEA*0*000000123~", "rejected the 270"),
+    ("ISA*00*          *00*          *ZZ*CLEARINGHOUSE  *ZZ*117151744      *251122*1200*^*"
+     "00501*000000123*0*P*:~GS*FA*A*B*20251122*1200*1*X*005010X231A1~ST*999*0001*005010X231A1~"
+     "AK1*HS*1*005010X279A1~AK9*R*1*1*0~SE*4*0001~GE*1*1~IEA*1*000000123~", "rejected the 270"),
+    (example_x12().replace("SE*31*0001", "SE*31*0002"), "SE at segment"),
+    (example_x12().replace("EB*C*IND*30***23*1500", "EB*C*IND*30***23*15X0"), "EB at segment"),
+    ("<html>W123456789</html>", "not an X12 271"),
+])
+def test_an_x12_answer_that_is_no_271_is_502(app, client, billing, clearinghouse, sleeps,
+                                             monkeypatch, body, words):
+    monkeypatch.setitem(app.config, "ELIGIBILITY_FORMAT", "x12")
+    clearinghouse.post(URL, text=body)
+    response = post(client, billing)
+    assert response.status_code == 502 and words in response.json["message"], response.json
+    assert "W123456789" not in response.get_data(as_text=True)
+    assert clearinghouse.call_count == 1
