@@ -1,5 +1,8 @@
 """Flask commands: `db` (migrations), `fixtures load`, `keys` (API keys), `eligibility purge`,
-`estimates recalculate`."""
+`estimates recalculate`, `remittances import`."""
+import sys
+from pathlib import Path
+
 import click
 from flask import current_app
 from flask.cli import AppGroup
@@ -12,6 +15,8 @@ fixtures_cli = AppGroup("fixtures", help="Seed rule data.")
 keys_cli = AppGroup("keys", help="API keys.")
 eligibility_cli = AppGroup("eligibility", help="Real-time eligibility checks.")
 estimates_cli = AppGroup("estimates", help="Stored estimates.")
+remittances_cli = AppGroup("remittances", help="Remittances (X12 835 files).")
+PROGRESS_FROM = 10  # files; fewer import without a progress bar
 
 
 def _url():
@@ -107,11 +112,14 @@ def keys_revoke(key_id):
 @click.option("--days", type=click.IntRange(min=0), default=None,
               help="Keep raw answers this many days (default: ELIGIBILITY_RETENTION_DAYS).")
 def eligibility_purge(days):
-    """Delete raw clearinghouse answers older than the retention (derived benefits stay)."""
+    """Delete raw clearinghouse answers and raw 835 files older than the retention (derived
+    benefits, claims and lines stay)."""
     from costapi.services.eligibility import purge_raw_answers
+    from costapi.services.remittances import purge_raw_files
 
     days = current_app.config["ELIGIBILITY_RETENTION_DAYS"] if days is None else days
     click.echo(f"purged {purge_raw_answers(days)} raw answers older than {days} days")
+    click.echo(f"purged {purge_raw_files(days)} raw 835 files older than {days} days")
 
 
 @estimates_cli.command("recalculate")
@@ -150,6 +158,63 @@ def estimates_recalculate(payer, plan, created_before, chunk_size):
         raise SystemExit(1)
 
 
+def _files(paths):
+    """The files named, and the files directly inside the folders named, sorted."""
+    found = []
+    for path in map(Path, paths):
+        found.extend(sorted(item for item in path.iterdir() if item.is_file())
+                     if path.is_dir() else [path])
+    return found
+
+
+def _import_one(path, outcome):
+    from costapi.db import session
+    from costapi.services.remittances import RejectedFile, decode, import_file
+
+    try:
+        remittance, created = import_file(decode(path.read_bytes()))
+    except RejectedFile as failure:
+        session.rollback()
+        outcome["rejected"].append(f"{path}: {failure.errors['body'][0]}")
+        return
+    outcome["imported" if created else "duplicates"] += 1
+    if created:
+        outcome["claims"] += remittance.claim_count
+        outcome["lines"] += remittance.line_count
+        outcome["lines_matched"] += remittance.lines_matched
+
+
+@remittances_cli.command("import")
+@click.argument("paths", nargs=-1, required=True,
+                type=click.Path(exists=True, readable=True))
+def remittances_import(paths):
+    """Import 835 files (or every file in the folders given), each in its own transaction.
+
+    A file sent again (same sender and ISA13) is counted as a duplicate and not stored
+    twice; a rejected file is named with the segment and position, never its contents.
+    """
+    files = _files(paths)
+    outcome = {"imported": 0, "duplicates": 0, "rejected": [], "claims": 0, "lines": 0,
+               "lines_matched": 0}
+    if len(files) >= PROGRESS_FROM:
+        with click.progressbar(files, label="importing", file=sys.stderr,
+                               show_pos=True) as bar:
+            for path in bar:
+                _import_one(path, outcome)
+    else:
+        for path in files:
+            _import_one(path, outcome)
+    for line in outcome["rejected"]:
+        click.echo(f"rejected {line}", err=True)
+    click.echo(f"imported {outcome['imported']} of {len(files)} files "
+               f"({outcome['duplicates']} already stored, {len(outcome['rejected'])} "
+               f"rejected): {outcome['claims']} claims, {outcome['lines']} lines, "
+               f"{outcome['lines_matched']} lines matched to estimates")
+    if outcome["rejected"]:
+        raise SystemExit(1)
+
+
 def register_commands(app):
-    for group in (db_cli, fixtures_cli, keys_cli, eligibility_cli, estimates_cli):
+    for group in (db_cli, fixtures_cli, keys_cli, eligibility_cli, estimates_cli,
+                  remittances_cli):
         app.cli.add_command(group)

@@ -16,11 +16,13 @@ from costapi.api import (
     plans,
     programs,
     public,
+    remittances,
     security,
 )
 
 BLUEPRINTS = (operations.blp, catalog.blp, plans.blp, payers.blp, programs.blp, discounts.blp,
-              estimates.blp, good_faith.blp, public.blp, eligibility.blp, calendar.blp)
+              estimates.blp, good_faith.blp, public.blp, eligibility.blp, calendar.blp,
+              remittances.blp, remittances.accuracy_blp)
 
 
 def register_api(app):

@@ -9,7 +9,8 @@ from costapi.models.estimates import Estimate, IdempotencyKey
 from costapi.models.generation import RuleGeneration
 from costapi.models.payers import Payer, Policy, Rate, StandardBenefit
 from costapi.models.plans import Plan
+from costapi.models.remittances import Remittance, RemittanceClaim, RemittanceLine
 
 __all__ = ["ApiKey", "Calendar", "Discount", "EligibilityCheck", "Estimate", "IdempotencyKey",
-           "Payer", "Plan", "Policy", "Program", "Rate", "RuleGeneration", "Service",
-           "StandardBenefit"]
+           "Payer", "Plan", "Policy", "Program", "Rate", "Remittance", "RemittanceClaim",
+           "RemittanceLine", "RuleGeneration", "Service", "StandardBenefit"]
