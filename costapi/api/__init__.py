@@ -33,6 +33,7 @@ def register_api(app):
         "ApiKey", {"type": "http", "scheme": "bearer", "description": "An API key."}
     )
     fields.register(api)
+    remittances.register(api)
     for blueprint in BLUEPRINTS:
         api.register_blueprint(blueprint)
     errors.register(app)

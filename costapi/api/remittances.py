@@ -18,7 +18,7 @@ blp = Blueprint("remittances", __name__, url_prefix="/api/v1/remittances",
 accuracy_blp = Blueprint("accuracy", __name__, url_prefix="/api/v1/accuracy",
                          description="How accurate the estimates were (from remittances)")
 
-REMITTANCE_ID = "<string(length=36):remittance_id>"
+REMITTANCE_ID = "<string(maxlength=36):id>"
 MEDIA_TYPES = ("application/edi-x12", "text/plain")
 MAX_BYTES = 5 * 1024 * 1024
 FILE_BODY = {"required": True, "description": "An X12 835 (005010X221A1) file as it came.",
@@ -153,8 +153,18 @@ class RemittanceSchema(RemittanceSummarySchema):
 
 
 class RejectedSchema(ErrorSchema):
-    segment = fields.String(allow_none=True)
-    position = fields.Integer(allow_none=True)
+    segment = fields.String(allow_none=True, metadata={"description": "the segment id"})
+    position = fields.Integer(allow_none=True, metadata={
+        "description": "its position in the file, ISA = 1 (null when unknown)"})
+
+
+def register(api):
+    """The 422 of a rejected file: the error body with `segment` and `position`."""
+    api.spec.components.schema("RejectedFile", schema=RejectedSchema)
+    api.spec.components.response("RejectedFile", {
+        "description": "An empty body, or a file that is not a valid 835 (segment and "
+                       "position named).",
+        "content": {"application/json": {"schema": "RejectedFile"}}})
 
 
 def _text():
@@ -184,8 +194,7 @@ class Remittances(MethodView):
         "The same file (sender ISA06 and ISA13) was stored before: the stored one."))
     @blp.alt_response(413, description="The file is larger than 5 MB.")
     @blp.alt_response(415, description="The body is not application/edi-x12 or text/plain.")
-    @blp.alt_response(422, schema=RejectedSchema, description=(
-        "An empty body, or a file that is not a valid 835 (segment and position named)."))
+    @blp.alt_response(422, response="RejectedFile")
     def post(self):
         """Import an 835: store it once, match its claims and lines to estimates"""
         data = _text()
@@ -214,9 +223,9 @@ class RemittanceById(MethodView):
     @allow("billing")
     @blp.response(200, RemittanceSchema)
     @blp.alt_response(404, description="No such remittance.")
-    def get(self, remittance_id):
+    def get(self, id):
         """Read a remittance: its claims and lines, each beside its estimate line"""
-        return remittances.view(remittances.get(remittance_id))
+        return remittances.view(remittances.get(id))
 
 
 class AccuracyQuerySchema(Schema):

@@ -305,8 +305,9 @@ def import_file(text, api_key_id=None):
     session.add(remittance)
     try:
         matcher = Matcher(payer_code)
-        for position, claim in enumerate(record.claims, 1):
-            matcher.claim(remittance, claim, position)
+        with session.no_autoflush:  # the matcher remembers this file's claims itself
+            for position, claim in enumerate(record.claims, 1):
+                matcher.claim(remittance, claim, position)
         _count(remittance)
         session.commit()
     except IntegrityError:  # the same file stored by a concurrent import
