@@ -1,6 +1,6 @@
 """The clearinghouse: one 270 request per check, with bounded retries and timeouts; in the
 clearinghouse's JSON form, or as X12 files (ELIGIBILITY_FORMAT=x12: a 270 out, a 271 back,
-read by costapi.x12.reader into the same answer shape).
+read by costapi.x12.eligibility_answer into the same answer shape).
 
 Nothing here logs a request or an answer body: they carry the member's identity (PHI).
 """
@@ -16,7 +16,8 @@ import pydantic
 import requests
 from urllib3.exceptions import HTTPError, ReadTimeoutError
 
-from costapi.x12.reader import X12Rejected, read_271
+from costapi.x12.eligibility_answer import read_271
+from costapi.x12.envelope import X12Rejected
 from costapi.x12.remittance import X12Error
 from costapi.x12.writer import write_270
 

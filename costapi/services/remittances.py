@@ -21,7 +21,7 @@ from costapi.models.versioned import as_utc, utcnow
 from costapi.remittances import figures
 from costapi.remittances.matching import estimate_lines, nearest, span_holds
 from costapi.services.errors import Invalid, NotFound, field_errors
-from costapi.x12.reader import read_835
+from costapi.x12.remittance_advice import read_835
 from costapi.x12.remittance import Adjustment, X12Error
 
 AMOUNT_LIMIT = Decimal("1000000000")

@@ -1,5 +1,5 @@
 """An 835 remittance advice (X12 005010X221A1) as the service reads it: plain frozen
-records with Decimal money, whatever library parsed the file (costapi.x12.reader)."""
+records with Decimal money, whatever library parsed the file (costapi.x12.remittance_advice)."""
 
 from dataclasses import dataclass
 from datetime import date

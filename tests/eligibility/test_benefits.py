@@ -4,7 +4,7 @@ from datetime import date
 import pytest
 
 from costapi.eligibility.benefits import from_json, select, to_json
-from costapi.x12.reader import read_271
+from costapi.x12.eligibility_answer import read_271
 from tests.eligibility.answers import answer, benefit, example, example_x12
 
 FORMS = {"json": example, "x12": lambda: read_271(example_x12())}

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from costapi.x12.reader import read_835
+from costapi.x12.remittance_advice import read_835
 from costapi.x12.remittance import Adjustment, X12Error
 
 SAMPLES = Path(__file__).parent / "samples"
