@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from costapi.x12.remittance_advice import read_835
 from costapi.x12.remittance import Adjustment, X12Error
+from costapi.x12.remittance_advice import read_835
 
 SAMPLES = Path(__file__).parent / "samples"
 GOOD = SAMPLES / "managed-care.fixed.835"
