@@ -8,6 +8,7 @@ from flask import current_app
 from flask.cli import AppGroup
 
 from costapi import migrations
+from costapi.audit_cli import audit_cli
 from costapi.models.auth import ROLES
 
 db_cli = AppGroup("db", help="Database schema migrations (Alembic).")
@@ -218,3 +219,4 @@ def register_commands(app):
     for group in (db_cli, fixtures_cli, keys_cli, eligibility_cli, estimates_cli,
                   remittances_cli):
         app.cli.add_command(group)
+    app.cli.add_command(audit_cli)

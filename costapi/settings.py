@@ -21,6 +21,8 @@ class Config:
     ELIGIBILITY_MAX_WAIT_SECONDS = float(os.environ.get("ELIGIBILITY_MAX_WAIT_SECONDS", "5"))
     ELIGIBILITY_REUSE_MINUTES = int(os.environ.get("ELIGIBILITY_REUSE_MINUTES", "1440"))
     ELIGIBILITY_RETENTION_DAYS = int(os.environ.get("ELIGIBILITY_RETENTION_DAYS", "30"))
+    # Audit rows are kept 6 years (HIPAA 164.316(b)(2)); `audit purge` deletes older ones.
+    AUDIT_RETENTION_DAYS = int(os.environ.get("AUDIT_RETENTION_DAYS", "2190"))
     # json (default): the clearinghouse JSON API; x12: a 270 file out, a 271 file back
     ELIGIBILITY_FORMAT = os.environ.get("ELIGIBILITY_FORMAT", "json").strip().lower() or "json"
     if ELIGIBILITY_FORMAT not in ("json", "x12"):

@@ -2,6 +2,7 @@
 from costapi import web
 from costapi.api import (
     access,
+    audit,
     calendar,
     catalog,
     discounts,
@@ -22,7 +23,7 @@ from costapi.api import (
 
 BLUEPRINTS = (operations.blp, catalog.blp, plans.blp, payers.blp, programs.blp, discounts.blp,
               estimates.blp, good_faith.blp, public.blp, eligibility.blp, calendar.blp,
-              remittances.blp, remittances.accuracy_blp)
+              remittances.blp, remittances.accuracy_blp, audit.blp)
 
 
 def register_api(app):
@@ -40,6 +41,7 @@ def register_api(app):
     app.before_request(access.authenticate)
     limits.init_app(app)  # after authenticate: a website key gets its own limit
     security.init_app(app)  # security headers on every response
+    audit.init_app(app)  # one audit row per PHI, rule-data or key request
     app.register_blueprint(web.blp)
     app.register_blueprint(operations.home)  # the front page and Swagger UI's files
     missing = access.undeclared_routes(app)
