@@ -9,7 +9,10 @@ import os
 
 bind = os.environ.get("BIND", "127.0.0.1:8000")
 workers = int(os.environ.get("WEB_CONCURRENCY", "1"))
-worker_class = "gthread"
+# gthread, except that the event loop reads each request header (a thread gets a request only
+# once its header is in, within GUNICORN_HEADER_TIMEOUT): clients trickling headers cannot
+# hold the threads (costapi/gunicorn_worker.py, docs/deploying.md "Slow clients").
+worker_class = "costapi.gunicorn_worker.HeaderFirstWorker"
 threads = int(os.environ.get("GUNICORN_THREADS", "8"))
 # Real-time eligibility checks may take up to a minute before the clearinghouse gives up.
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "75"))
