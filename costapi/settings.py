@@ -32,6 +32,8 @@ class Config:
     PUBLIC_RATE_LIMIT = os.environ.get("PUBLIC_RATE_LIMIT", "30/minute")
     WEBSITE_RATE_LIMIT = os.environ.get("WEBSITE_RATE_LIMIT", "600/minute")
     PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "0"))
+    # With PROXY_COUNT > 0, X-Forwarded-For/Proto are believed only from these peers (IPs, CIDRs).
+    TRUSTED_PROXIES = _list("TRUSTED_PROXIES", "127.0.0.1")
     RATELIMIT_ENABLED = os.environ.get("RATELIMIT_ENABLED", "true").lower() not in (
         "0", "false", "no", "off")
     CLINIC_NAME = os.environ.get("CLINIC_NAME", "Example Ketamine Clinic")
