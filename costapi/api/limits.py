@@ -7,6 +7,7 @@ One bucket covers all of /api/v1/public/*. A breach is a JSON 429 with Retry-Aft
 Rate-limit counters live in RATELIMIT_STORAGE_URI; `memory://` (the default) counts per
 process, so it holds only with one gunicorn worker process (gunicorn.conf.py warns otherwise).
 """
+import ipaddress
 import re
 
 from flask import current_app, g, request
@@ -61,11 +62,37 @@ def _retry_after_only_when_limited(response):
     return response
 
 
+class TrustedProxyFix:
+    """ProxyFix (PROXY_COUNT hops of X-Forwarded-For/Proto) for requests whose immediate peer
+    is one of TRUSTED_PROXIES; any other peer is a client that connected directly, and its
+    X-Forwarded-* headers change nothing (its own address is counted)."""
+
+    def __init__(self, wsgi_app, proxies, trusted):
+        self.direct = wsgi_app
+        self.proxied = ProxyFix(wsgi_app, x_for=proxies, x_proto=proxies)
+        self.trusted = [ipaddress.ip_network(entry, strict=False) for entry in trusted]
+
+    def is_trusted(self, address):
+        try:
+            peer = ipaddress.ip_address((address or "").split("%")[0])
+        except ValueError:
+            return False
+        peer = getattr(peer, "ipv4_mapped", None) or peer
+        return any(peer in network for network in self.trusted)
+
+    def __call__(self, environ, start_response):
+        if self.is_trusted(environ.get("REMOTE_ADDR")):
+            return self.proxied(environ, start_response)
+        return self.direct(environ, start_response)
+
+
 def init_app(app):
-    """Trust PROXY_COUNT proxies' X-Forwarded-For; limit and open (CORS) the public API."""
+    """Trust X-Forwarded-For from TRUSTED_PROXIES, PROXY_COUNT hops; limit and open (CORS)
+    the public API."""
     proxies = app.config.get("PROXY_COUNT", 0)
     if proxies:
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)
+        app.wsgi_app = TrustedProxyFix(app.wsgi_app, proxies,
+                                       app.config.get("TRUSTED_PROXIES", ["127.0.0.1"]))
     app.after_request(_retry_after_only_when_limited)  # runs after the limiter's headers
     limiter = Limiter(client_key, app=app, headers_enabled=True, key_prefix="costapi",
                       in_memory_fallback_enabled=True, swallow_errors=True)
