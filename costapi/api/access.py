@@ -58,6 +58,7 @@ def authenticate():
         if key is None:
             raise Unauthorized("The API key is missing, invalid or revoked.")
         g.api_key = key
+        request.environ["costapi.key_id"] = key.id  # for the access log (access_log.py)
     if PUBLIC in roles:
         return
     if g.api_key is None:
