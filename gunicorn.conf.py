@@ -18,8 +18,11 @@ threads = int(os.environ.get("GUNICORN_THREADS", "8"))
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "75"))
 graceful_timeout = 30
 accesslog = "-"
-# %(U)s is the path without its query string: query strings can carry patient references.
-access_log_format = '%(h)s "%(m)s %(U)s %(H)s" %(s)s %(B)s %(M)sms'
+# costapi/access_log.py: time, address, method, the path percent-escaped (one request, one
+# line), status, size, ms, the API key's id; never the query string (patient references),
+# not even in gunicorn's warning about a malformed request line.
+logger_class = "costapi.access_log.AccessLogger"
+access_log_format = '%(t)s %(h)s "%(m)s %(U)s %(H)s" %(s)s %(B)s %(M)sms key=%(k)s'
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
 
 PER_PROCESS_STORAGE = ("memory://",)
