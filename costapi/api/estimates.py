@@ -1,4 +1,4 @@
-"""Estimates: create (stored), preview, compare, read, list, recalculate."""
+"""Estimates: create (stored), preview, compare, read, list, search, recalculate."""
 import re
 from datetime import date, timedelta
 
@@ -36,6 +36,34 @@ class EstimateQuerySchema(Schema):
     created_to = fields.Date(metadata={"description": "created on or before this day (UTC)"})
 
 
+class EstimateSearchSchema(EstimateQuerySchema):
+    """The list's filters in the body: a patient reference stays out of URLs and proxy logs."""
+
+
+def _page(query, pagination_parameters):
+    """A page of stored estimates, newest first, matching the list's filters."""
+    created_to = query.get("created_to")
+    before = created_to + timedelta(days=1) if created_to and created_to < date.max else None
+    search = estimates.search(query.get("patient_reference"), query.get("created_from"),
+                              before)
+    pagination_parameters.item_count = estimates.count(search)
+    if pagination_parameters.first_item >= pagination_parameters.item_count:
+        return []
+    rows = estimates.page(search, pagination_parameters.first_item,
+                          pagination_parameters.page_size)
+    return [estimates.summary(row) for row in rows]
+
+
+@blp.after_request
+def deprecated_reference_in_url(response):
+    """The GET filter still works; POST /search is the way (Deprecation, RFC 9745)."""
+    if request.endpoint == "estimates.Estimates" and request.method == "GET" \
+            and "patient_reference" in request.args:
+        response.headers["Deprecation"] = "true"
+        response.headers["Link"] = '</api/v1/estimates/search>; rel="alternate"'
+    return response
+
+
 def json_response(payload, status=200):
     return Response(payload, status=status, mimetype="application/json")
 
@@ -68,17 +96,24 @@ class Estimates(MethodView):
     @blp.response(200, EstimateSummarySchema(many=True))
     @blp.paginate()
     def get(self, query, pagination_parameters):
-        """List stored estimates, newest first (filter by patient reference and created date)"""
-        created_to = query.get("created_to")
-        before = created_to + timedelta(days=1) if created_to and created_to < date.max else None
-        search = estimates.search(query.get("patient_reference"), query.get("created_from"),
-                                  before)
-        pagination_parameters.item_count = estimates.count(search)
-        if pagination_parameters.first_item >= pagination_parameters.item_count:
-            return []
-        rows = estimates.page(search, pagination_parameters.first_item,
-                              pagination_parameters.page_size)
-        return [estimates.summary(row) for row in rows]
+        """List stored estimates, newest first (filter by patient reference and created date)
+
+        `patient_reference` in the query is deprecated (a URL is logged by every proxy on
+        the way: the answer carries `Deprecation: true`): use POST /search."""
+        return _page(query, pagination_parameters)
+
+
+@blp.route("/search")
+class EstimateSearch(MethodView):
+    @allow("billing")
+    @blp.arguments(EstimateSearchSchema, example={"patient_reference": "MRN-0042"})
+    @blp.response(200, EstimateSummarySchema(many=True))
+    @blp.paginate()
+    def post(self, query, pagination_parameters):
+        """Search stored estimates by patient reference and created date, in the body
+
+        The list's filters and page shape (page and page_size stay in the query; X-Pagination)."""
+        return _page(query, pagination_parameters)
 
 
 @blp.route("/preview")

@@ -1,12 +1,15 @@
 """What every route refuses before its schema runs: a body that is not JSON where JSON is
-expected (415), JSON nested too deeply, text that no database can store (NUL characters,
-lone surrogates), in the body, the query or the path."""
+expected (415), JSON nested too deeply, numbers too long and bodies too wide (bodies.py),
+text that no database can store (NUL characters, lone surrogates), in the body, the query
+or the path."""
 import json
 
 import flask_smorest
+from webargs import core
 from webargs.flaskparser import FlaskParser, is_json_request
 from werkzeug.exceptions import NotFound as HttpNotFound
 
+from costapi.api.bodies import check_shape, load_json
 from costapi.services.errors import Invalid, NotFound
 
 JSON = "application/json"
@@ -48,14 +51,18 @@ class Parser(FlaskParser):
         report every required field missing). Only routes that read a JSON body get here."""
         if not is_json_request(req) and (req.content_length or req.get_data(cache=True)):
             flask_smorest.abort(415, message=NOT_JSON)
-        try:
-            return super()._raw_load_json(req)
+        if not is_json_request(req):
+            return core.missing
+        try:  # numbers of bounded length (bodies.py): a longer one is a 422, not a 500
+            return load_json(req.get_data(cache=True))
         except RecursionError:
             # webargs answers 400 "Invalid JSON body." (an empty `doc` would mean "no body")
             raise json.JSONDecodeError("JSON nested too deeply", "[", 0) from None
 
     def _load_location_data(self, *, schema, req, location):
         data = super()._load_location_data(schema=schema, req=req, location=location)
+        if location == "json":
+            check_shape(data, schema)  # before the walk below and the schema's
         if location in ("json", "query", "querystring", "headers", "form"):
             found = bad_text_errors(data if location == "json" else dict(data))
             if found:

@@ -7,6 +7,7 @@ from flask.views import MethodView
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate, validates_schema
 
 from costapi.api.access import PUBLIC, allow
+from costapi.api.bodies import limit_public_body
 from costapi.api.estimate_results import (
     MonthSchema,
     PhaseSummarySchema,
@@ -31,6 +32,8 @@ from costapi.services.request_rules import START_DATE_MESSAGE, met_over_total, s
 blp = Blueprint("public", __name__, url_prefix="/api/v1/public",
                 description="The patient cost calculator: no key needed (a website key raises "
                             "the rate limit).")
+
+blp.before_request(limit_public_body)  # 16 KiB, from Content-Length before reading
 
 TOO_MANY = "Too many requests from this client: see Retry-After."
 STATUSES = tuple(COVERAGE_LABELS)
