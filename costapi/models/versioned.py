@@ -1,7 +1,7 @@
 """Rule rows that are never rewritten: every change adds a version."""
 from datetime import UTC, datetime
 
-from sqlalchemy import DateTime, Index, String, text
+from sqlalchemy import DateTime, ForeignKey, Index, String, text
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column
 
 
@@ -23,6 +23,8 @@ class Versioned:
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     superseded_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     deleted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # The API key whose request wrote this version (None: the CLI, fixtures, or before 0010).
+    written_by_key_id: Mapped[int | None] = mapped_column(ForeignKey("api_keys.id"))
 
     @declared_attr.directive
     def __table_args__(cls):

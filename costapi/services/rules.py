@@ -7,7 +7,15 @@ from costapi.models.versioned import utcnow
 from costapi.services import rule_cache
 from costapi.services.errors import Conflict, Invalid, NotFound, PreconditionFailed
 
-BOOKKEEPING = {"id", "version", "created_at", "superseded_at", "deleted_at"}
+BOOKKEEPING = {"id", "version", "created_at", "superseded_at", "deleted_at", "written_by_key_id"}
+
+
+def writer_key_id():
+    """The id of the API key of the request being served (None: the CLI, fixtures)."""
+    from flask import g, has_request_context
+
+    key = g.get("api_key") if has_request_context() else None
+    return key.id if key is not None else None
 
 
 def live_rows(model, codes):
@@ -109,7 +117,8 @@ class RuleStore:
 
     def _save(self, data, version, deleted_at=None, run_after=True):
         values = {key: value for key, value in data.items() if key in self.columns}
-        row = self.model(**values, version=version, created_at=utcnow(), deleted_at=deleted_at)
+        row = self.model(**values, version=version, created_at=utcnow(), deleted_at=deleted_at,
+                         written_by_key_id=writer_key_id())
         session.add(row)
         try:
             session.flush()

@@ -311,7 +311,7 @@ def test_database_work_does_not_grow_with_the_plan(app, engine, client, admin, b
         counts[sessions] = (cold, warm)
     assert counts[10] == counts[200]
     cold, warm = counts[10]
-    assert warm < cold <= 15
+    assert warm < cold <= 18  # 3 of them write the audit row (SAVEPOINT, INSERT, RELEASE)
 
 
 def test_website_keys_see_no_estimates(client, website, billing):
