@@ -239,7 +239,9 @@ def gunicorn_conf(monkeypatch):
 def test_the_default_gunicorn_config_is_one_process_with_threads(gunicorn_conf):
     conf = gunicorn_conf()
     assert conf["workers"] == 1
-    assert conf["worker_class"] == "gthread" and conf["threads"] > 1
+    # gthread whose event loop reads request headers (slow clients, docs/deploying.md)
+    assert conf["worker_class"] == "costapi.gunicorn_worker.HeaderFirstWorker"
+    assert conf["threads"] > 1
     assert conf["timeout"] == 75
     tuned = gunicorn_conf(WEB_CONCURRENCY="4", GUNICORN_THREADS="2", GUNICORN_TIMEOUT="30")
     assert (tuned["workers"], tuned["threads"], tuned["timeout"]) == (4, 2, 30)
