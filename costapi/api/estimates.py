@@ -106,7 +106,8 @@ class Estimates(MethodView):
 @blp.route("/search")
 class EstimateSearch(MethodView):
     @allow("billing")
-    @blp.arguments(EstimateSearchSchema, example={"patient_reference": "MRN-0042"})
+    @blp.arguments(EstimateSearchSchema, required=False,  # no body: no filters
+                   example={"patient_reference": "MRN-0042"})
     @blp.response(200, EstimateSummarySchema(many=True))
     @blp.paginate()
     def post(self, query, pagination_parameters):
