@@ -51,6 +51,7 @@ def _close_session(response):
         _discard_session()
         current_app.logger.error("database unavailable at the end of the request: %s",
                                  type(error).__name__)
+        g.database_unavailable = True  # the audit writes no row then (api/audit.py)
         if g.get("committed") or response.status_code >= 500:
             return response
         return current_app.response_class(

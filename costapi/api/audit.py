@@ -93,12 +93,16 @@ def _write_event(error):
     status, resource_id = g.pop("audit_outcome", (500, None))
     key = g.get("api_key")
     resource, action, form = kind
-    audit.end_request_transaction()
-    audit.record(key_id=key.id if key else None, action=action, resource=resource, form=form,
+    event = dict(key_id=key.id if key else None, action=action, resource=resource, form=form,
                  resource_id=resource_id or _resource_id(None, action),
                  client_address=(request.remote_addr or "")[:45] or None,
                  method=request.method, route=route_template(request.url_rule)[:200],
                  status=status)
+    if g.get("database_unavailable"):  # a write would wait out another connect timeout
+        audit.unstored(event, "database unavailable")  # before the answer leaves
+        return
+    audit.end_request_transaction()
+    audit.record(**event)
 
 
 def init_app(app):

@@ -15,7 +15,7 @@ from http import HTTPStatus
 
 import flask_smorest
 from apispec import BasePlugin
-from flask import current_app, request
+from flask import current_app, g, request
 from flask_smorest.pagination import PaginationMetadataSchema
 from marshmallow import Schema, fields
 from sqlalchemy.exc import (
@@ -167,6 +167,7 @@ def _rollback():
 
 def _unavailable(reason):
     current_app.logger.error("database unavailable: %s", reason)
+    g.database_unavailable = True  # the audit writes no row then (api/audit.py)
     return (error_body(503, "The database is unavailable; try again shortly."), 503,
             {"Retry-After": "5"})
 

@@ -53,7 +53,12 @@ def record(**values):
             audit_session.add(AuditEvent(at=utcnow(), key_name=key_name, **values))
             audit_session.commit()
     except SQLAlchemyError as error:
-        log.error("audit event not stored (%s): %s", type(error).__name__, values)
+        unstored(values, type(error).__name__)
+
+
+def unstored(values, why):
+    """An event that could not be stored goes to the error log instead (it holds no PHI)."""
+    log.error("audit event not stored (%s): %s", why, values)
 
 
 def _day_start(day):
