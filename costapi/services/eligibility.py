@@ -12,7 +12,7 @@ from datetime import date, timedelta
 
 import requests
 from flask import current_app
-from sqlalchemy import select, update
+from sqlalchemy import select
 
 from costapi.db import session
 from costapi.eligibility import benefits as selection
@@ -38,6 +38,7 @@ from costapi.services.errors import (
 )
 from costapi.services.payers import payers
 from costapi.services.request_rules import MET_TOTALS, met_over_total
+from costapi.services.retention import purge_raw
 
 QMB_PAYER_KINDS = ("medicare", "medicaid")  # whose 271 may say QM without a remark
 QMB_KEY = "qmb"  # kept in the stored benefits JSON beside the benefits, never part of them
@@ -222,14 +223,7 @@ def view(check, reused=False):
 
 def purge_raw_answers(days, now=None):
     """Forget raw answers of checks older than `days` (benefits stay); how many were purged."""
-    now = now or utcnow()
-    result = session.execute(
-        update(EligibilityCheck)
-        .where(EligibilityCheck.created_at < now - timedelta(days=days),
-               EligibilityCheck.raw_answer.is_not(None))
-        .values(raw_answer=None, raw_purged_at=now))
-    session.commit()
-    return result.rowcount
+    return purge_raw(EligibilityCheck, "raw_answer", days, now)
 
 
 def _given(benefits, field):

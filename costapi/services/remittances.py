@@ -6,11 +6,10 @@ the retention purge), never in a log line or an error message.
 """
 import traceback
 import uuid
-from datetime import timedelta
 from decimal import Decimal
 
 from flask import current_app
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from costapi.db import session
@@ -20,6 +19,7 @@ from costapi.models.versioned import as_utc, utcnow
 from costapi.remittances import figures
 from costapi.services.claim_matching import Matcher, count_matches
 from costapi.services.errors import Invalid, NotFound, field_errors
+from costapi.services.retention import purge_raw
 from costapi.x12.remittance import Adjustment, X12Error
 from costapi.x12.remittance_advice import read_835
 
@@ -170,14 +170,7 @@ def page(first, size):
 
 def purge_raw_files(days, now=None):
     """Forget the raw files of remittances older than `days` (claims and lines stay)."""
-    now = now or utcnow()
-    result = session.execute(
-        update(Remittance)
-        .where(Remittance.created_at < now - timedelta(days=days),
-               Remittance.raw_file.is_not(None))
-        .values(raw_file=None, raw_purged_at=now))
-    session.commit()
-    return result.rowcount
+    return purge_raw(Remittance, "raw_file", days, now)
 
 
 def summary(remittance):
